@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian package isobox needs to build, test and evaluate. Idempotent.
+set -euo pipefail
+packages=(
+  # build
+  g++ cmake ninja-build pkg-config clang-format clang-tidy
+  libfmt-dev nlohmann-json3-dev libcli11-dev libseccomp-dev libgtest-dev libgmock-dev libbenchmark-dev
+  llvm-14-dev
+  # wasm test inputs and references
+  wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
+  libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 nodejs
+  # container peers and test images
+  runc crun containerd busybox-static umoci
+  # measurement
+  hyperfine
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

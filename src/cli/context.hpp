@@ -1,0 +1,35 @@
+// Context shared by every subcommand: runc's global options and the exit code a verb sets.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "common/error.hpp"
+
+namespace isobox::cli {
+
+/// runc-compatible global options (they come before the verb: `isobox --root R create ...`).
+struct GlobalOptions {
+  std::string root = "/run/isobox";
+  std::string log_path;
+  std::string log_format = "text";
+  bool debug = false;
+  bool systemd_cgroup = false;
+};
+
+/// What a subcommand callback needs; owned by run_cli for the duration of one invocation.
+struct Context {
+  GlobalOptions global;
+  int exit_code = 0;
+};
+
+/// Turns a verb's result into an exit code; an error prints one line `isobox: <verb>: <message>`.
+int finish(std::string_view verb, const Result<int> &result);
+
+/// Registration hooks, one per command family (each lives in its own file).
+void register_wasm_commands(CLI::App &app, Context &ctx);
+void register_oci_commands(CLI::App &app, Context &ctx);
+
+} // namespace isobox::cli

@@ -1,0 +1,35 @@
+// Logging: text or JSON lines to stderr or a file, as runc's --log/--log-format/--debug.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+
+namespace isobox::log {
+
+enum class Level { Debug, Info, Warn, Error };
+enum class Format { Text, Json };
+
+/// Configures the process-wide logger. An empty path logs to stderr.
+Result<> configure(const std::string &path, Format format, bool debug);
+
+/// Writes one record (no-op for Debug unless debug is on).
+void write(Level level, std::string_view message);
+
+template <typename... Args> void debug(fmt::format_string<Args...> f, Args &&...args) {
+  write(Level::Debug, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args> void info(fmt::format_string<Args...> f, Args &&...args) {
+  write(Level::Info, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args> void warn(fmt::format_string<Args...> f, Args &&...args) {
+  write(Level::Warn, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args> void error(fmt::format_string<Args...> f, Args &&...args) {
+  write(Level::Error, fmt::format(f, std::forward<Args>(args)...));
+}
+
+} // namespace isobox::log
