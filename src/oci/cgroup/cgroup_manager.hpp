@@ -1,0 +1,50 @@
+// CgroupManager: one interface over cgroup v1, hybrid and v2 layouts (filled by src/oci/cgroup/).
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "oci/spec/spec.hpp"
+
+namespace isobox::oci {
+
+/// The cgroup(s) of one container. Made by make_cgroup_manager(); the path is fixed at creation.
+/// Every method is safe to call on a manager rebuilt later from the same cgroups_path (the
+/// runtime keeps no other cgroup state than the cgroups_path it saved in state.json).
+class CgroupManager {
+public:
+  virtual ~CgroupManager() = default;
+
+  /// Creates the cgroup directories (every hierarchy) and writes `resources` into them.
+  /// Idempotent: an existing cgroup is reused (containerd may pre-create parents).
+  virtual Result<> create(const LinuxResources &resources) = 0;
+  /// Moves `pid` into the cgroup (all hierarchies). Used for the init and for `exec`.
+  virtual Result<> add_process(pid_t pid) = 0;
+  /// Writes `resources` into the existing cgroup (used by create and a future `update`).
+  virtual Result<> apply(const LinuxResources &resources) = 0;
+  /// Every pid in the cgroup (cgroup.procs), for `kill --all`, `ps` and `delete --force`.
+  virtual Result<std::vector<pid_t>> pids() = 0;
+  /// Freezer: v1 freezer.state FROZEN/THAWED, v2 cgroup.freeze 1/0; returns once settled.
+  virtual Result<> freeze() = 0;
+  virtual Result<> thaw() = 0;
+  /// True when the cgroup is frozen (status "paused").
+  virtual Result<bool> frozen() = 0;
+  /// Removes the cgroup directories (processes must be gone); a missing cgroup is not an error.
+  virtual Result<> destroy() = 0;
+  /// The resolved cgroup path relative to each hierarchy root, e.g. "/isobox/<id>".
+  [[nodiscard]] virtual std::string path() const = 0;
+};
+
+/// Builds the manager for a container. `cgroups_path` is linux.cgroupsPath as containerd passes
+/// it: empty (-> "/isobox/<container_id>"), an absolute path ("/k8s.io/<id>"), or the systemd
+/// form "slice:prefix:name" (mapped to a path, see README "--systemd-cgroup"). Nothing is
+/// created on disk until create().
+Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const LinuxResources &resources,
+                                                           std::string cgroups_path,
+                                                           std::string container_id);
+
+} // namespace isobox::oci
