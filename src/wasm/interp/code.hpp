@@ -1,0 +1,87 @@
+// Internal code of the interpreter: the operator set the validator compiles function bodies into.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "wasm/opcodes/opcodes.hpp"
+
+namespace isobox::wasm {
+
+/// Internal operators. The first kOpcodeCount values mirror Opcode (the simple numeric operators,
+/// loads and stores keep their wasm meaning with frame-slot operands); the rest are internal.
+/// Every operand is a frame slot index (64-bit cells relative to the frame pointer) unless noted.
+///   numeric unary  [op dst a]        numeric binary [op dst a b]
+///   load           [op dst addr off] store          [op addr val off]
+/// Branch offsets are in code units relative to the start of the branching instruction.
+#define ISOBOX_INTERNAL_OPS(X)                                                                     \
+  X(Copy)           /* dst src */                                                                  \
+  X(Const32)        /* dst imm32 (zero-extended) */                                                \
+  X(Const64)        /* dst lo hi */                                                                \
+  X(Jump)           /* off */                                                                      \
+  X(BrIfNz)         /* cond off */                                                                 \
+  X(BrIfZ)          /* cond off */                                                                 \
+  X(BrTableOp)      /* idx n off*(n+1) */                                                          \
+  X(ReturnOp)       /* (results already copied to slots 0..n) */                                   \
+  X(CallOp)         /* funcidx base */                                                             \
+  X(CallIndirectOp) /* typeidx tableidx idx base */                                                \
+  X(UnreachableOp)                                                                                 \
+  X(SelectOp)     /* dst a b cond */                                                               \
+  X(GlobalGetOp)  /* dst globalidx */                                                              \
+  X(GlobalSetOp)  /* globalidx src */                                                              \
+  X(RefIsNullOp)  /* dst a */                                                                      \
+  X(RefFuncOp)    /* dst funcidx */                                                                \
+  X(TableGetOp)   /* dst table idx */                                                              \
+  X(TableSetOp)   /* table idx val */                                                              \
+  X(TableSizeOp)  /* dst table */                                                                  \
+  X(TableGrowOp)  /* dst table init n */                                                           \
+  X(TableFillOp)  /* table i val n */                                                              \
+  X(TableCopyOp)  /* dsttable srctable d s n */                                                    \
+  X(TableInitOp)  /* table elem d s n */                                                           \
+  X(ElemDropOp)   /* elem */                                                                       \
+  X(MemorySizeOp) /* dst */                                                                        \
+  X(MemoryGrowOp) /* dst n */                                                                      \
+  X(MemoryInitOp) /* data d s n */                                                                 \
+  X(DataDropOp)   /* data */                                                                       \
+  X(MemoryCopyOp) /* d s n */                                                                      \
+  X(MemoryFillOp) /* d val n */                                                                    \
+  X(BrIfI32Eq)    /* a b off : fused compare + branch, taken if the comparison holds */            \
+  X(BrIfI32Ne)                                                                                     \
+  X(BrIfI32LtS)                                                                                    \
+  X(BrIfI32LtU)                                                                                    \
+  X(BrIfI32GtS)                                                                                    \
+  X(BrIfI32GtU)                                                                                    \
+  X(BrIfI32LeS)                                                                                    \
+  X(BrIfI32LeU)                                                                                    \
+  X(BrIfI32GeS)                                                                                    \
+  X(BrIfI32GeU)                                                                                    \
+  X(I32AddImm) /* dst a imm */                                                                     \
+  X(ExitOp)    /* leaves the interpreter loop (bottom of every invoke) */
+
+enum class IOp : uint16_t {
+#define OP(prefix, code, name, ident, imm, r, p1, p2) ident,
+#include "wasm/opcodes/opcodes.def"
+#define ISOBOX_IOP_ENUM(name) name,
+  ISOBOX_INTERNAL_OPS(ISOBOX_IOP_ENUM)
+#undef ISOBOX_IOP_ENUM
+      Count_
+};
+inline constexpr unsigned kIOpCount = static_cast<unsigned>(IOp::Count_);
+
+inline IOp to_iop(Opcode op) { return static_cast<IOp>(static_cast<uint16_t>(op)); }
+
+/// A function compiled by the validator. Frame layout (cells): params, declared locals, operand
+/// stack slots. A call places the arguments in the caller's top slots, which become the callee's
+/// params (no copying); results come back in the same slots.
+struct CompiledFunc {
+  std::vector<uint32_t> code; ///< units: handler offset, then immediates
+  uint32_t type_index = 0;
+  uint32_t num_params = 0, num_results = 0;
+  uint32_t num_locals = 0; ///< declared locals, zeroed on entry
+  uint32_t frame_size = 0; ///< cells the frame needs, operand stack included
+};
+
+/// Offsets of the interpreter's handlers, indexed by IOp; the compiler writes these into code.
+const int32_t *handler_offsets();
+
+} // namespace isobox::wasm

@@ -1,0 +1,141 @@
+// Store (spec 4.2.3): owns every function, table, memory and global instance and module instance.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasm/interp/code.hpp"
+#include "wasm/runtime/trap.hpp"
+#include "wasm/runtime/value.hpp"
+
+namespace isobox::wasm {
+
+class Store;
+class MemInst;
+struct ModuleInstance;
+struct ValidatedModule;
+
+/// Engine limits, enforced by the engine itself (not the CLI).
+struct StoreLimits {
+  uint64_t max_memory_bytes = uint64_t{4} << 30; ///< per memory; memory.grow past it fails (-1)
+  uint32_t max_table_elems = 10'000'000;         ///< per table; table.grow past it fails (-1)
+  uint32_t max_call_depth = 20'000;              ///< deeper calls trap "call stack exhausted"
+  uint32_t value_stack_cells = 1u << 21;         ///< 64-bit cells for all frames (16 MiB)
+  std::optional<uint64_t> fuel;                  ///< instruction budget (issue 4; not yet counted)
+  const std::atomic<bool> *interrupt = nullptr;  ///< set from another thread: trap "interrupted"
+};
+
+/// What a host function sees of its caller. `memory` is the calling instance's memory 0 (nullptr
+/// if it has none); `user` is Store::user_data().
+struct HostCall {
+  Store &store;
+  MemInst *memory;
+  void *user;
+};
+
+/// A host function. Returning a Trap aborts the guest (WASI proc_exit: Trap{.exit_code = N}).
+using HostFunc = std::function<std::optional<Trap>(HostCall &, std::span<const Value> args,
+                                                   std::span<Value> results)>;
+
+/// A function: either compiled wasm code of a module instance or a host function.
+struct FuncInst {
+  FuncType type;
+  uint32_t type_id = 0;             ///< store-wide id of `type` (equal types, equal ids)
+  ModuleInstance *module = nullptr; ///< null for host functions
+  const CompiledFunc *code = nullptr;
+  HostFunc host;
+};
+
+struct TableInst {
+  TableType type;
+  std::vector<uint64_t> elems; ///< references: kNullRef or function address / externref id
+};
+
+/// Linear memory: a reserved address range that grows in place, so its base never moves.
+class MemInst {
+public:
+  MemInst(MemoryType type, uint64_t max_bytes);
+  ~MemInst();
+  MemInst(const MemInst &) = delete;
+  MemInst &operator=(const MemInst &) = delete;
+
+  uint8_t *data() { return m_data; }
+  uint64_t size() const { return m_size; } ///< bytes
+  uint32_t pages() const { return static_cast<uint32_t>(m_size / kPageSize); }
+  std::span<uint8_t> bytes() { return {m_data, m_size}; }
+  const MemoryType &type() const { return m_type; }
+  /// Grows by `delta` pages; returns the old page count, or nullopt (size unchanged) on failure.
+  std::optional<uint32_t> grow(uint32_t delta);
+  /// Bounds-checked view for host code: nullopt if [offset, offset+len) is outside the memory.
+  std::optional<std::span<uint8_t>> slice(uint64_t offset, uint64_t len) {
+    if (offset > m_size || len > m_size - offset)
+      return std::nullopt;
+    return std::span<uint8_t>(m_data + offset, len);
+  }
+
+private:
+  MemoryType m_type;
+  uint8_t *m_data = nullptr;
+  uint64_t m_size = 0;
+  uint64_t m_reserved = 0;
+  uint64_t m_max_bytes = 0;
+};
+
+struct GlobalInst {
+  GlobalType type;
+  uint64_t value = 0; ///< untyped cell, as Value::bits
+};
+
+/// The store. Addresses are indices into its per-kind vectors; objects never move.
+class Store {
+public:
+  explicit Store(StoreLimits limits = {});
+  ~Store();
+  Store(const Store &) = delete;
+  Store &operator=(const Store &) = delete;
+
+  uint32_t add_host_func(FuncType type, HostFunc fn);
+  uint32_t add_table(TableType type, Value init);
+  uint32_t add_memory(MemoryType type);
+  uint32_t add_global(GlobalType type, Value init);
+
+  Value global_get(uint32_t addr) const;
+  void global_set(uint32_t addr, Value v);
+  FuncInst &func(uint32_t addr) { return *m_funcs[addr]; }
+  TableInst &table(uint32_t addr) { return *m_tables[addr]; }
+  MemInst &memory(uint32_t addr) { return *m_memories[addr]; }
+  GlobalInst &global(uint32_t addr) { return *m_globals[addr]; }
+  const FuncType &func_type(uint32_t addr) const { return m_funcs[addr]->type; }
+
+  const StoreLimits &limits() const { return m_limits; }
+  void *user_data() const { return m_user; }
+  void set_user_data(void *user) { m_user = user; }
+
+  // Used by instantiate() and the interpreter.
+  uint32_t intern_type(const FuncType &type);
+  uint32_t add_func(FuncInst f);
+  ModuleInstance &add_instance(std::unique_ptr<ModuleInstance> inst);
+  FuncInst *func_ptr(uint32_t addr) { return m_funcs[addr].get(); }
+  uint32_t func_count() const { return static_cast<uint32_t>(m_funcs.size()); }
+  std::vector<uint64_t> &value_stack();
+
+private:
+  StoreLimits m_limits;
+  void *m_user = nullptr;
+  std::vector<std::unique_ptr<FuncInst>> m_funcs;
+  std::vector<std::unique_ptr<TableInst>> m_tables;
+  std::vector<std::unique_ptr<MemInst>> m_memories;
+  std::vector<std::unique_ptr<GlobalInst>> m_globals;
+  std::vector<std::unique_ptr<ModuleInstance>> m_instances;
+  std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> m_type_ids;
+  std::vector<uint64_t> m_stack;
+};
+
+} // namespace isobox::wasm
