@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Times the compute kernels (bench/kernels/*.c) natively and in isobox's interpreter (and, for
+# scale, in wabt's wasm-interp), process start to exit, and prints ratios and their geomean.
+#   bench/run_kernels.sh [--runs N] [--no-wabt] [--quick] [--isobox PATH] [--out DIR]
+# --quick uses small sizes (a smoke test of the harness, not a measurement).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+runs=5
+wabt=1
+quick=0
+isobox="$root/build/tools/isobox/isobox"
+out="$root/out/bench"
+while (($#)); do
+  case "$1" in
+  --runs) runs="$2"; shift 2 ;;
+  --no-wabt) wabt=0; shift ;;
+  --quick) quick=1; shift ;;
+  --isobox) isobox="$2"; shift 2 ;;
+  --out) out="$2"; shift 2 ;;
+  *) echo "run_kernels.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[[ -x "$isobox" ]] || { echo "run_kernels.sh: $isobox not built (ninja -C build isobox)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "run_kernels.sh: hyperfine missing" >&2; exit 1; }
+
+# kernel and N: sizes chosen so the native run takes about 0.3-0.5 s on the reference machine.
+kernels=(fib:39 sieve:18 matmul:150 hash:120 sort:12 mandelbrot:1200)
+((quick)) && kernels=(fib:25 sieve:1 matmul:2 hash:2 sort:1 mandelbrot:100)
+mkdir -p "$out"
+src="$root/bench"
+wasm_flags=(--target=wasm32 -O2 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--strip-all)
+
+results="$out/results.tsv"
+: >"$results"
+for entry in "${kernels[@]}"; do
+  k="${entry%%:*}"
+  n="${entry##*:}"
+  clang-14 -O2 -o "$out/$k" "$src/kernels/$k.c" "$src/native_main.c"
+  clang-14 "${wasm_flags[@]}" -o "$out/$k.wasm" "$src/kernels/$k.c"
+  clang-14 "${wasm_flags[@]}" -DBENCH_N="$n" -o "$out/$k.interp.wasm" "$src/kernels/$k.c" \
+    "$src/interp_entry.c"
+
+  # Same checksum everywhere, or the timing means nothing.
+  native_out="$("$out/$k" "$n")"
+  isobox_out="$("$isobox" wasm run "$out/$k.wasm" --invoke run "$n")"
+  if [[ "$native_out" != "$isobox_out" ]]; then
+    echo "run_kernels.sh: $k: native printed '$native_out', isobox printed '$isobox_out'" >&2
+    exit 1
+  fi
+  hyperfine -N --runs "$runs" --warmup 1 --export-json "$out/$k.json" \
+    "$out/$k $n" "$isobox wasm run $out/$k.wasm --invoke run $n" >/dev/null
+  line="$k	$n"
+  if ((wabt)); then
+    wabt_out="$(wasm-interp "$out/$k.interp.wasm" --run-all-exports)"
+    [[ "$wabt_out" == "bench() => i32:$native_out" ]] ||
+      { echo "run_kernels.sh: $k: wasm-interp printed '$wabt_out'" >&2; exit 1; }
+    hyperfine -N --runs 1 --export-json "$out/$k.wabt.json" \
+      "wasm-interp $out/$k.interp.wasm --run-all-exports" >/dev/null
+  fi
+  echo "$line" >>"$results"
+  echo "run_kernels.sh: $k done" >&2
+done
+
+python3 - "$out" "$results" "$wabt" <<'PY'
+import json, math, sys
+out, results, wabt = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+rows, ratios, wabt_ratios = [], [], []
+for line in open(results):
+    k, n = line.split()
+    native, isobox = (r["median"] for r in json.load(open(f"{out}/{k}.json"))["results"])
+    ratio = isobox / native
+    ratios.append(ratio)
+    row = f"| {k} | {n} | {native:.3f} | {isobox:.3f} | {ratio:.2f}x |"
+    if wabt:
+        w = json.load(open(f"{out}/{k}.wabt.json"))["results"][0]["median"]
+        wabt_ratios.append(w / native)
+        row += f" {w:.2f} | {w / native:.1f}x |"
+    rows.append(row)
+geo = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs))
+head = "| kernel | N | native s | isobox s | isobox/native |"
+sep = "|---|---|---|---|---|"
+if wabt:
+    head += " wasm-interp s | wasm-interp/native |"
+    sep += "---|---|"
+print(head); print(sep); print("\n".join(rows))
+tail = f"| **geomean** | | | | **{geo(ratios):.2f}x** |"
+if wabt:
+    tail += f" | **{geo(wabt_ratios):.1f}x** |"
+print(tail)
+PY
