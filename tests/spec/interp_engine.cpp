@@ -76,7 +76,7 @@ private:
     auto validated = wasm::validate(std::move(*module));
     if (!validated)
       return std::unexpected(LoadError{LoadError::Kind::Invalid, validated.error().message});
-    return std::make_shared<const wasm::ValidatedModule>(std::move(*validated));
+    return std::move(*validated);
   }
 
   std::optional<ExternVal> resolve(std::string_view module, std::string_view name) const {

@@ -1,4 +1,5 @@
-// Command semantics follow the reference interpreter's script runner (spec/interpreter/script/run.ml).
+// Command semantics follow the reference interpreter's script runner
+// (spec/interpreter/script/run.ml).
 #include "spec/runner.hpp"
 
 #include <algorithm>
@@ -13,8 +14,8 @@ namespace isobox::spec {
 namespace {
 
 using wasm::Trap;
-using wasm::Value;
 using wasm::ValType;
+using wasm::Value;
 
 constexpr uint32_t kF32Exp = 0x7f800000, kF32Quiet = 0x00400000, kF32Abs = 0x7fffffff;
 constexpr uint64_t kF64Exp = 0x7ff0000000000000, kF64Quiet = 0x0008000000000000,
@@ -133,9 +134,7 @@ void Runner::run_command(const Command &c) {
   case T::AssertInvalid: do_assert_load_failure(c, LoadError::Kind::Invalid); break;
   case T::AssertMalformed: do_assert_load_failure(c, LoadError::Kind::Malformed); break;
   case T::AssertUnlinkable: do_assert_load_failure(c, LoadError::Kind::Unlinkable); break;
-  case T::AssertUninstantiable:
-    do_assert_load_failure(c, LoadError::Kind::Uninstantiable);
-    break;
+  case T::AssertUninstantiable: do_assert_load_failure(c, LoadError::Kind::Uninstantiable); break;
   case T::Unknown: error(c, fmt::format("unknown command type '{}'", c.type_name)); break;
   }
 }
@@ -239,8 +238,8 @@ void Runner::do_assert_trap(const Command &c) {
     return fail(c, fmt::format("{}: expected trap '{}', got {}", describe(c.action), c.text,
                                format_values(*r)));
   if (!text_matches(r.error().message, c.text))
-    return fail(c, fmt::format("{}: expected trap '{}', got trap '{}'", describe(c.action),
-                               c.text, r.error().message));
+    return fail(c, fmt::format("{}: expected trap '{}', got trap '{}'", describe(c.action), c.text,
+                               r.error().message));
   pass();
 }
 
@@ -259,8 +258,8 @@ void Runner::do_assert_load_failure(const Command &c, LoadError::Kind kind) {
     err = id.error();
   }
   if (!err)
-    return fail(c, fmt::format("{}: expected {} '{}', but it loaded", c.filename,
-                               to_string(kind), c.text));
+    return fail(
+        c, fmt::format("{}: expected {} '{}', but it loaded", c.filename, to_string(kind), c.text));
   if (err->kind != kind || !text_matches(err->message, c.text))
     return fail(c, fmt::format("{}: expected {} '{}', got {} '{}'", c.filename, to_string(kind),
                                c.text, to_string(err->kind), err->message));

@@ -36,8 +36,8 @@ bool value_matches(const wasm::Value &actual, const ExpectedValue &expected);
 std::string format_value(const wasm::Value &v);
 
 struct RunOptions {
-  bool verbose = false;     ///< print every failure (file:line, command, expected, got)
-  std::string script_name;  ///< e.g. "i32.wast", prefix of failure lines
+  bool verbose = false;    ///< print every failure (file:line, command, expected, got)
+  std::string script_name; ///< e.g. "i32.wast", prefix of failure lines
 };
 
 /// Executes a script's commands in order against one engine (one store per script).
@@ -64,7 +64,7 @@ private:
   std::filesystem::path m_dir;
   RunOptions m_options;
   Counts m_counts;
-  std::optional<InstanceId> m_current;          ///< the most recently instantiated module
+  std::optional<InstanceId> m_current;                    ///< the most recently instantiated module
   std::map<std::string, InstanceId, std::less<>> m_named; ///< "$name" -> instance
 };
 

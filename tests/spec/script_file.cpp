@@ -98,8 +98,7 @@ Result<Counts> run_in_process(const ConvertedScript &script, const FileOptions &
   return runner.run(script.commands());
 }
 
-Counts run_isolated(const ConvertedScript &script, const FileOptions &options,
-                    std::string &note) {
+Counts run_isolated(const ConvertedScript &script, const FileOptions &options, std::string &note) {
   std::fflush(stdout);
   int fds[2];
   if (pipe(fds) != 0) {

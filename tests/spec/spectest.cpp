@@ -13,8 +13,8 @@ namespace {
 using wasm::ExternKind;
 using wasm::ExternVal;
 using wasm::FuncType;
-using wasm::Value;
 using wasm::ValType;
+using wasm::Value;
 
 wasm::HostFunc printer(bool echo) {
   return [echo](wasm::HostCall &, std::span<const Value> args,
@@ -42,11 +42,12 @@ HostExports add_spectest(wasm::Store &store, bool echo) {
       {"print_f64_f64", {ValType::F64, ValType::F64}},
   };
   for (const auto &[name, params] : prints)
-    out[name] = ExternVal{ExternKind::Func, store.add_host_func(FuncType{params, {}}, printer(echo))};
+    out[name] =
+        ExternVal{ExternKind::Func, store.add_host_func(FuncType{params, {}}, printer(echo))};
 
   auto global = [&](const char *name, ValType t, uint64_t bits) {
-    out[name] = ExternVal{ExternKind::Global,
-                          store.add_global(wasm::GlobalType{t, false}, Value{t, bits})};
+    out[name] =
+        ExternVal{ExternKind::Global, store.add_global(wasm::GlobalType{t, false}, Value{t, bits})};
   };
   global("global_i32", ValType::I32, 666);
   global("global_i64", ValType::I64, 666);

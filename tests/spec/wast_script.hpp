@@ -52,8 +52,8 @@ struct Command {
   Type type = Type::Unknown;
   std::string type_name; ///< as in the JSON, for messages
   int line = 0;
-  std::string filename;    ///< module file, relative to the JSON's folder
-  bool text_module = false; ///< module_type "text": a .wat this runner cannot parse
+  std::string filename;            ///< module file, relative to the JSON's folder
+  bool text_module = false;        ///< module_type "text": a .wat this runner cannot parse
   std::optional<std::string> name; ///< "$name" of a module, or of the module to register
   std::string as;                  ///< register: the import module name
   std::string text;                ///< expected failure text
