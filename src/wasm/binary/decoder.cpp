@@ -42,7 +42,7 @@ private:
   std::span<const uint8_t> m_all;
   Reader m_r;
   Module m_m;
-  bool m_has_funcs = false, m_has_code = false, m_has_data = false;
+  bool m_uses_data_index = false, m_has_data = false;
 };
 
 Result<Module> Decoder::run() {
@@ -77,6 +77,9 @@ Result<Module> Decoder::run() {
   }
   if (m_m.funcs.size() != m_m.bodies.size())
     return make_error("function and code section have inconsistent lengths");
+  // memory.init / data.drop need the data count when a data section follows the code (spec 5.5.13).
+  if (m_uses_data_index && !m_m.data_count && m_has_data)
+    return make_error("data count section required");
   if (m_m.data_count && *m_m.data_count != m_m.datas.size())
     return make_error("data count and data section have inconsistent lengths");
   return std::move(m_m);
@@ -139,7 +142,7 @@ Result<void> Decoder::section(uint8_t id, size_t end) {
   case 8: m_m.start = ISOBOX_TRY(m_r.u32()); return {};
   case 9: return elems();
   case 10: return code(end);
-  case 11: return datas();
+  case 11: m_has_data = true; return datas();
   case 12: m_m.data_count = ISOBOX_TRY(m_r.u32()); return {};
   }
   return {};
@@ -147,6 +150,8 @@ Result<void> Decoder::section(uint8_t id, size_t end) {
 
 Result<Limits> Decoder::limits() {
   uint8_t flag = ISOBOX_TRY(m_r.u8());
+  if (flag & 0x80)
+    return make_error("integer representation too long");
   if (flag > 1)
     return make_error("integer too large");
   Limits l;
@@ -331,10 +336,7 @@ Result<void> Decoder::body(FuncBody &fb, size_t body_end, size_t section_end) {
         closed = true;
       break;
     case Opcode::MemoryInit:
-    case Opcode::DataDrop:
-      if (!m_m.data_count)
-        return make_error("data count section required");
-      break;
+    case Opcode::DataDrop: m_uses_data_index = true; break;
     default: break;
     }
     if (closed)
@@ -369,7 +371,7 @@ Result<void> Decoder::datas() {
       seg.memory = ISOBOX_TRY(m_r.u32());
     if (flags != 1)
       seg.offset = ISOBOX_TRY(const_expr());
-    auto b = ISOBOX_TRY(length_bytes());
+    auto b = ISOBOX_TRY(m_r.bytes(ISOBOX_TRY(m_r.u32())));
     seg.bytes.assign(b.begin(), b.end());
     m_m.datas.push_back(std::move(seg));
   }

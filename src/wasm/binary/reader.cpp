@@ -31,6 +31,8 @@ Result<int64_t> Reader::signed_leb(unsigned bits) {
 
 Result<std::string> Reader::name() {
   uint32_t len = ISOBOX_TRY(u32());
+  if (len > remaining())
+    return make_error("length out of bounds");
   auto b = ISOBOX_TRY(bytes(len));
   if (!valid_utf8(b))
     return make_error("malformed UTF-8 encoding");

@@ -20,6 +20,7 @@ struct Frame {
 
 struct RunResult {
   const char *trap = nullptr;
+  int64_t trap_index = -1; ///< appended to the text when set ("uninitialized element 2")
   std::optional<Trap> host_trap;
 };
 
@@ -71,6 +72,7 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
   uint8_t *mem = nullptr;
   uint64_t memsize = 0;
   const char *trap = nullptr;
+  int64_t trap_index = -1;
   FuncInst *callee = nullptr;
   uint64_t *nfp = nullptr;
 
@@ -235,8 +237,10 @@ L_CallIndirectOp : {
   if (i >= t->elems.size())
     TRAP(trap_text::kUndefinedElement);
   const uint64_t ref = t->elems[i];
-  if (ref == kNullRef)
+  if (ref == kNullRef) {
+    trap_index = i;
     TRAP(trap_text::kUninitializedElement);
+  }
   callee = store->func_ptr(static_cast<uint32_t>(ref));
   if (callee->type_id != inst->type_ids[ip[1]])
     TRAP(trap_text::kIndirectMismatch);
@@ -281,6 +285,7 @@ L_ExitOp:
 L_trap : {
   RunResult r;
   r.trap = trap;
+  r.trap_index = trap_index;
   return r;
 }
 
@@ -596,10 +601,10 @@ L_I64RemU : {
   BIN(I64Rotr, U64, PUT64, std::rotr(a, static_cast<int>(b & 63)))
   UN(F32Abs, U32, PUT32, a & 0x7fffffffu)
   UN(F32Neg, U32, PUT32, a ^ 0x80000000u)
-  UN(F32Ceil, F32, PUTF32, std::ceil(a))
-  UN(F32Floor, F32, PUTF32, std::floor(a))
-  UN(F32Trunc, F32, PUTF32, std::trunc(a))
-  UN(F32Nearest, F32, PUTF32, num::nearest(a))
+  UN(F32Ceil, F32, PUTF32, std::isnan(a) ? a + a : std::ceil(a))
+  UN(F32Floor, F32, PUTF32, std::isnan(a) ? a + a : std::floor(a))
+  UN(F32Trunc, F32, PUTF32, std::isnan(a) ? a + a : std::trunc(a))
+  UN(F32Nearest, F32, PUTF32, std::isnan(a) ? a + a : num::nearest(a))
   UN(F32Sqrt, F32, PUTF32, std::sqrt(a))
   BIN(F32Add, F32, PUTF32, a + b)
   BIN(F32Sub, F32, PUTF32, a - b)
@@ -610,10 +615,10 @@ L_I64RemU : {
   BIN(F32Copysign, U32, PUT32, (a & 0x7fffffffu) | (b & 0x80000000u))
   UN(F64Abs, U64, PUT64, a & 0x7fffffffffffffffull)
   UN(F64Neg, U64, PUT64, a ^ 0x8000000000000000ull)
-  UN(F64Ceil, F64, PUTF64, std::ceil(a))
-  UN(F64Floor, F64, PUTF64, std::floor(a))
-  UN(F64Trunc, F64, PUTF64, std::trunc(a))
-  UN(F64Nearest, F64, PUTF64, num::nearest(a))
+  UN(F64Ceil, F64, PUTF64, std::isnan(a) ? a + a : std::ceil(a))
+  UN(F64Floor, F64, PUTF64, std::isnan(a) ? a + a : std::floor(a))
+  UN(F64Trunc, F64, PUTF64, std::isnan(a) ? a + a : std::trunc(a))
+  UN(F64Nearest, F64, PUTF64, std::isnan(a) ? a + a : num::nearest(a))
   UN(F64Sqrt, F64, PUTF64, std::sqrt(a))
   BIN(F64Add, F64, PUTF64, a + b)
   BIN(F64Sub, F64, PUTF64, a - b)
@@ -717,8 +722,12 @@ std::expected<std::vector<Value>, Trap> invoke(Store &store, uint32_t func_addr,
   RunResult r = execute(&store, code->code.data(), fp, f->module, frames.data(), 1);
   if (r.host_trap)
     return std::unexpected(std::move(*r.host_trap));
-  if (r.trap)
-    return std::unexpected(Trap{r.trap, std::nullopt});
+  if (r.trap) {
+    std::string text = r.trap;
+    if (r.trap_index >= 0)
+      text += " " + std::to_string(r.trap_index);
+    return std::unexpected(Trap{std::move(text), std::nullopt});
+  }
   for (size_t i = 0; i < results.size(); ++i) {
     uint64_t bits = fp[i];
     ValType t = f->type.results[i];

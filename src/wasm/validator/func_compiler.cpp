@@ -401,10 +401,9 @@ Result<void> FuncCompiler::op_br(uint32_t depth) {
   if (depth >= m_ctrl.size())
     return make_error("unknown label");
   Ctrl &target = label(depth);
-  const size_t before = m_stack.size();
   auto vals = ISOBOX_TRY(pop_all(target.label_types()));
   if (live())
-    emit_branch(target, vals, before - vals.size());
+    emit_branch(target, vals, m_stack.size());
   set_unreachable();
   return {};
 }
@@ -414,9 +413,8 @@ Result<void> FuncCompiler::op_br_if(uint32_t depth) {
     return make_error("unknown label");
   Operand cond = ISOBOX_TRY(pop(ValType::I32));
   Ctrl &target = label(depth);
-  const size_t before = m_stack.size();
   auto vals = ISOBOX_TRY(pop_all(target.label_types()));
-  const size_t first = before - vals.size();
+  const size_t first = m_stack.size();
   if (live()) {
     uint32_t instr = 0, word = 0;
     if (!is_function_label(target) && !needs_copies(target, vals)) {
@@ -428,12 +426,12 @@ Result<void> FuncCompiler::op_br_if(uint32_t depth) {
       label_here();
     }
   }
-  for (size_t j = 0; j < vals.size(); ++j)
+  // The result types are the label's (they refine unknown operands).
+  for (size_t j = 0; j < vals.size(); ++j) {
+    if (vals[j].type == kUnknown)
+      vals[j] = {target.label_types()[j], canon(first + j)};
     m_stack.push_back(vals[j]);
-  // Keep the popped operand types but the label's types where they were unknown.
-  for (size_t j = 0; j < vals.size(); ++j)
-    if (m_stack[first + j].type == kUnknown)
-      m_stack[first + j] = {target.label_types()[j], canon(first + j)};
+  }
   return {};
 }
 
@@ -454,9 +452,8 @@ Result<void> FuncCompiler::op_br_table(const Instr &in) {
     ISOBOX_TRY(pop_all(types));
     m_stack = std::move(saved);
   }
-  const size_t before = m_stack.size();
   auto vals = ISOBOX_TRY(pop_all(label(in.a).label_types()));
-  const size_t first = before - vals.size();
+  const size_t first = m_stack.size();
   if (live()) {
     std::vector<uint32_t> imms = {idx.slot, static_cast<uint32_t>(in.labels.size())};
     imms.resize(imms.size() + labels.size(), 0);
@@ -484,9 +481,8 @@ Result<void> FuncCompiler::op_br_table(const Instr &in) {
 
 Result<void> FuncCompiler::op_call(const FuncType &ft, std::optional<Operand> table_index,
                                    const Instr &in) {
-  const size_t before = m_stack.size();
   auto args = ISOBOX_TRY(pop_all(ft.params));
-  const size_t first = before >= args.size() ? before - args.size() : 0;
+  const size_t first = m_stack.size();
   if (live()) {
     // Arguments must sit in their canonical slots: they become the callee's parameters.
     for (size_t j = 0; j < args.size(); ++j)
@@ -657,8 +653,11 @@ Result<void> FuncCompiler::instr(const Instr &in) {
 
 Result<void> FuncCompiler::op_memory(const Instr &in) {
   const OpcodeInfo &info = opcode_info(in.op);
+  if (in.op == Opcode::MemoryInit)
+    ISOBOX_CHECK(check_memory());
   if (in.op == Opcode::DataDrop || in.op == Opcode::MemoryInit) {
-    if (!m_module.data_count || in.a >= *m_module.data_count)
+    const size_t count = m_module.data_count ? *m_module.data_count : m_module.datas.size();
+    if (in.a >= count)
       return make_error("unknown data segment {}", in.a);
     if (in.op == Opcode::DataDrop) {
       if (live())
@@ -714,6 +713,8 @@ Result<void> FuncCompiler::op_memory(const Instr &in) {
 }
 
 Result<void> FuncCompiler::op_table(const Instr &in) {
+  if (in.op == Opcode::TableInit)
+    ISOBOX_CHECK(check_table(in.b));
   if (in.op == Opcode::ElemDrop || in.op == Opcode::TableInit) {
     if (in.a >= m_module.elems.size())
       return make_error("unknown elem segment {}", in.a);

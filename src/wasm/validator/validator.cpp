@@ -119,7 +119,8 @@ Result<void> ModuleValidator::const_expr(const ConstExpr &e, ValType type,
 
 Result<void> ModuleValidator::segments() {
   const Module &m = m_vm->module;
-  const uint32_t all_globals = static_cast<uint32_t>(m_vm->globals.size());
+  // Segment offsets and items, too, see only imported globals in Wasm 2.0 (spec 3.4.10).
+  const uint32_t all_globals = m.imported_globals;
   for (const ElemSegment &seg : m.elems) {
     if (seg.mode == ElemSegment::Mode::Active) {
       if (seg.table >= m_vm->tables.size())
