@@ -1,0 +1,256 @@
+// The cgroupfs CgroupManager for v1, hybrid and v2 layouts (see cgroup_manager.hpp).
+#include "oci/cgroup/cgroup_manager.hpp"
+
+#include <signal.h>
+
+#include <cerrno>
+
+#include "common/log.hpp"
+#include "oci/cgroup/cgroup_fs.hpp"
+#include "oci/cgroup/cgroup_path.hpp"
+#include "oci/cgroup/cgroup_v1.hpp"
+#include "oci/cgroup/cgroup_v2.hpp"
+
+namespace isobox::oci::cgroup {
+namespace {
+
+constexpr std::string_view kUnified = "";
+
+class FsCgroupManager final : public CgroupManager {
+public:
+  FsCgroupManager(CgroupMode mode, std::map<std::string, std::string> paths,
+                  std::string unified_root)
+      : m_mode(mode), m_paths(std::move(paths)), m_unified_root(std::move(unified_root)) {}
+
+  Result<> create() override;
+  Result<> add_pid(pid_t pid) override;
+  Result<> apply(const LinuxResources &resources) override;
+  Result<std::vector<pid_t>> pids() const override { return read_pids(primary()); }
+  Result<> freeze() override { return set_frozen(true); }
+  Result<> thaw() override { return set_frozen(false); }
+  Result<bool> frozen() const override;
+  Result<> kill_all(int signal) override;
+  Result<> destroy() override;
+  CgroupMode mode() const override { return m_mode; }
+  const std::map<std::string, std::string> &paths() const override { return m_paths; }
+
+private:
+  /// Directory of hierarchy `key`, or nullptr when that hierarchy is not mounted.
+  const std::string *dir(std::string_view key) const {
+    const auto it = m_paths.find(std::string(key));
+    return it == m_paths.end() ? nullptr : &it->second;
+  }
+  /// The directory whose cgroup.procs lists the container's processes.
+  const std::string &primary() const;
+  Result<> set_frozen(bool frozen);
+  Result<> apply_v1(const LinuxResources &resources);
+  Result<> require(std::string_view key, std::string_view what) const;
+  void enable_unified() const;
+
+  CgroupMode m_mode;
+  std::map<std::string, std::string> m_paths;
+  std::string m_unified_root;
+};
+
+const std::string &FsCgroupManager::primary() const {
+  if (m_mode == CgroupMode::V2)
+    return m_paths.at(std::string(kUnified));
+  for (std::string_view key : {"pids", "freezer", "memory", "cpu"})
+    if (const auto *d = dir(key))
+      return *d;
+  return m_paths.begin()->second;
+}
+
+Result<> FsCgroupManager::create() {
+  for (const auto &[key, path] : m_paths) {
+    const auto created = ISOBOX_TRY(make_dirs(path));
+    if (key == "cpuset")
+      for (const auto &d : created)
+        ISOBOX_CHECK(v1::init_cpuset(d));
+    // Hybrid: the unified cgroup is only joined (as runc does); controllers are enabled there
+    // only when a resource needs one (hugetlb on this host), see apply_v1.
+    if (key == kUnified && m_mode == CgroupMode::V2)
+      enable_unified();
+  }
+  return {};
+}
+
+void FsCgroupManager::enable_unified() const {
+  const auto *path = dir(kUnified);
+  if (path == nullptr || !path->starts_with(m_unified_root))
+    return;
+  // Best effort: an ancestor that holds processes refuses subtree_control (EBUSY); the
+  // resource writes that need a missing controller then fail with a clear ENOENT.
+  auto enabled = v2::enable_controllers(m_unified_root, path->substr(m_unified_root.size()));
+  if (!enabled)
+    log::warn("cgroup2 controllers not enabled for {}: {}", *path, enabled.error().message);
+}
+
+Result<> FsCgroupManager::add_pid(pid_t pid) {
+  for (const auto &[key, path] : m_paths) {
+    auto r = write_file(path, "cgroup.procs", std::to_string(pid));
+    if (!r)
+      return std::unexpected(r.error().wrap(fmt::format("join cgroup {}", path)));
+  }
+  return {};
+}
+
+Result<> FsCgroupManager::require(std::string_view key, std::string_view what) const {
+  if (dir(key) == nullptr)
+    return make_error("{} requested but the {} cgroup controller is not mounted", what, key);
+  return {};
+}
+
+Result<> FsCgroupManager::apply_v1(const LinuxResources &r) {
+  if (r.memory) {
+    ISOBOX_CHECK(require("memory", "linux.resources.memory"));
+    ISOBOX_CHECK(v1::apply_memory(*dir("memory"), *r.memory));
+  }
+  if (r.cpu) {
+    const bool wants_cpu = r.cpu->shares || r.cpu->quota || r.cpu->period ||
+                           r.cpu->realtime_runtime || r.cpu->realtime_period || r.cpu->idle;
+    if (wants_cpu) {
+      ISOBOX_CHECK(require("cpu", "linux.resources.cpu"));
+      ISOBOX_CHECK(v1::apply_cpu(*dir("cpu"), *r.cpu));
+    }
+    if (!r.cpu->cpus.empty() || !r.cpu->mems.empty()) {
+      ISOBOX_CHECK(require("cpuset", "linux.resources.cpu.cpus/mems"));
+      ISOBOX_CHECK(v1::apply_cpuset(*dir("cpuset"), *r.cpu));
+    }
+  }
+  if (r.pids && r.pids->limit != 0) {
+    ISOBOX_CHECK(require("pids", "linux.resources.pids"));
+    ISOBOX_CHECK(v1::apply_pids(*dir("pids"), *r.pids));
+  }
+  if (r.block_io) {
+    ISOBOX_CHECK(require("blkio", "linux.resources.blockIO"));
+    ISOBOX_CHECK(v1::apply_blkio(*dir("blkio"), *r.block_io));
+  }
+  if (const auto *devices = dir("devices"))
+    ISOBOX_CHECK(v1::apply_devices(*devices, r.devices));
+  if (!r.hugepage_limits.empty()) {
+    // Hybrid hosts may hand hugetlb to cgroup2 (this one does): use whichever has it.
+    if (const auto *h = dir("hugetlb"))
+      ISOBOX_CHECK(v1::apply_hugetlb(*h, r.hugepage_limits));
+    else if (const auto *u = dir(kUnified)) {
+      enable_unified();
+      ISOBOX_CHECK(v2::apply_hugetlb(*u, r.hugepage_limits));
+    }
+    else
+      return make_error("linux.resources.hugepageLimits requested but hugetlb is not mounted");
+  }
+  if (!r.unified.empty()) {
+    const auto *u = dir(kUnified);
+    if (u == nullptr)
+      return make_error("linux.resources.unified needs cgroup v2 (this host is cgroup v1)");
+    ISOBOX_CHECK(v2::apply_unified(*u, r.unified));
+  }
+  return {};
+}
+
+Result<> FsCgroupManager::apply(const LinuxResources &resources) {
+  if (m_mode != CgroupMode::V2)
+    return apply_v1(resources);
+  if (!resources.devices.empty())
+    log::warn("linux.resources.devices not enforced: cgroup v2 device filters (BPF) are not "
+              "implemented yet");
+  return v2::apply_resources(m_paths.at(std::string(kUnified)), resources);
+}
+
+Result<> FsCgroupManager::set_frozen(bool frozen) {
+  if (m_mode == CgroupMode::V2)
+    return v2::set_frozen(m_paths.at(std::string(kUnified)), frozen);
+  ISOBOX_CHECK(require("freezer", frozen ? "pause" : "resume"));
+  return v1::set_frozen(*dir("freezer"), frozen);
+}
+
+Result<bool> FsCgroupManager::frozen() const {
+  if (m_mode == CgroupMode::V2) {
+    const auto &d = m_paths.at(std::string(kUnified));
+    if (!file_exists(d, "cgroup.freeze"))
+      return false;
+    const auto state = read_file(d, "cgroup.freeze");
+    if (!state)
+      return std::unexpected(state.error());
+    return *state == "1";
+  }
+  const auto *d = dir("freezer");
+  if (d == nullptr || !file_exists(*d, "freezer.state"))
+    return false;
+  const auto state = read_file(*d, "freezer.state");
+  if (!state)
+    return std::unexpected(state.error());
+  return *state == "FROZEN";
+}
+
+Result<> FsCgroupManager::kill_all(int signal) {
+  const std::string &procs_dir = primary();
+  if (!file_exists(procs_dir, "cgroup.procs"))
+    return {}; // already gone
+  if (m_mode == CgroupMode::V2 && signal == SIGKILL && file_exists(procs_dir, "cgroup.kill"))
+    return write_file(procs_dir, "cgroup.kill", "1");
+  // Freeze so that no process forks a child we would miss; thaw so stopped tasks see it.
+  const bool can_freeze =
+      m_mode == CgroupMode::V2 ? file_exists(procs_dir, "cgroup.freeze") : dir("freezer") != nullptr;
+  const bool was_frozen = frozen().value_or(false);
+  if (can_freeze && !was_frozen)
+    ISOBOX_CHECK(set_frozen(true));
+  auto pids = read_pids(procs_dir);
+  if (pids)
+    for (pid_t pid : *pids)
+      if (::kill(pid, signal) != 0 && errno != ESRCH)
+        log::warn("kill {} {}: {}", pid, signal, errno_name(errno));
+  if (can_freeze && !was_frozen)
+    ISOBOX_CHECK(set_frozen(false));
+  if (!pids)
+    return std::unexpected(pids.error());
+  return {};
+}
+
+Result<> FsCgroupManager::destroy() {
+  if (auto killed = kill_all(SIGKILL); !killed)
+    log::warn("cgroup destroy: {}", killed.error().message);
+  Result<> first_error;
+  for (const auto &[key, path] : m_paths) {
+    auto removed = remove_dir(path);
+    if (!removed && first_error)
+      first_error = removed;
+  }
+  return first_error;
+}
+
+} // namespace
+
+Result<std::unique_ptr<CgroupManager>>
+make_cgroup_manager(const CgroupLayout &layout, const CgroupConfig &config,
+                    const std::map<std::string, std::string> &self_cgroup) {
+  const CgroupPath resolved =
+      ISOBOX_TRY(resolve_cgroup_path(config.cgroups_path, config.id, config.systemd));
+  auto path_in = [&](const std::string &key, const std::string &mount) {
+    if (!resolved.relative)
+      return join_path(mount, resolved.path);
+    const auto own = self_cgroup.find(key);
+    const std::string base = own == self_cgroup.end() ? "/" : own->second;
+    return join_path(join_path(mount, base), resolved.path);
+  };
+  std::map<std::string, std::string> paths;
+  for (const auto &[ctrl, mount] : layout.v1)
+    paths.emplace(ctrl, path_in(ctrl, mount));
+  if (!layout.unified.empty())
+    paths.emplace(std::string(kUnified), path_in(std::string(kUnified), layout.unified));
+  return std::make_unique<FsCgroupManager>(layout.mode, std::move(paths), layout.unified);
+}
+
+Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const CgroupConfig &config) {
+  const CgroupLayout layout = ISOBOX_TRY(detect_layout());
+  const std::string self = ISOBOX_TRY(read_file("/proc/self", "cgroup"));
+  return make_cgroup_manager(layout, config, parse_proc_cgroup(self));
+}
+
+std::unique_ptr<CgroupManager> load_cgroup_manager(CgroupMode mode,
+                                                   std::map<std::string, std::string> paths,
+                                                   std::string unified_root) {
+  return std::make_unique<FsCgroupManager>(mode, std::move(paths), std::move(unified_root));
+}
+
+} // namespace isobox::oci::cgroup

@@ -1,0 +1,152 @@
+// cgroup v2 manager on a fake unified hierarchy, and the v1 -> v2 value conversions.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "cgroup_fake.hpp"
+#include "oci/cgroup/cgroup_manager.hpp"
+#include "oci/cgroup/cgroup_v2.hpp"
+
+namespace isobox::oci::cgroup {
+namespace {
+
+using testing::put;
+using testing::slurp;
+using testing::TempDir;
+using testing::touch_all;
+
+TEST(CgroupV2Convert, SharesToWeight) {
+  EXPECT_EQ(v2::shares_to_weight(0), 0u);      // unset stays unset
+  EXPECT_EQ(v2::shares_to_weight(2), 1u);      // min
+  EXPECT_EQ(v2::shares_to_weight(1024), 39u);  // the default share gives ~ 1 + 1022*9999/262142
+  EXPECT_EQ(v2::shares_to_weight(262144), 10000u); // max
+}
+
+TEST(CgroupV2Convert, BlkioWeightToIoWeight) {
+  EXPECT_EQ(v2::blkio_weight_to_io_weight(0), 0u);
+  EXPECT_EQ(v2::blkio_weight_to_io_weight(10), 1u);
+  EXPECT_EQ(v2::blkio_weight_to_io_weight(500), 1 + 490 * 9999 / 990u);
+  EXPECT_EQ(v2::blkio_weight_to_io_weight(1000), 10000u);
+}
+
+TEST(CgroupV2Convert, SwapIsMemoryPlusSwap) {
+  EXPECT_EQ(*v2::swap_to_swap_max(300, 100), 200);
+  EXPECT_EQ(*v2::swap_to_swap_max(-1, 100), -1);
+  EXPECT_EQ(*v2::swap_to_swap_max(0, 100), 0);
+  EXPECT_FALSE(v2::swap_to_swap_max(50, 100));  // memory+swap below memory
+  EXPECT_FALSE(v2::swap_to_swap_max(100, 0));   // swap without a memory limit
+}
+
+class CgroupV2Test : public ::testing::Test {
+protected:
+  void SetUp() override {
+    layout = CgroupLayout::under(tmp.path(), CgroupMode::V2);
+    put(tmp.path(), "cgroup.controllers", "cpuset cpu io memory hugetlb pids");
+    put(tmp.path(), "cgroup.subtree_control");
+    // The intermediate "k8s.io" cgroup exists already with its kernel files.
+    put(tmp.path() + "/k8s.io", "cgroup.controllers", "cpu memory pids");
+    put(tmp.path() + "/k8s.io", "cgroup.subtree_control");
+    auto m = make_cgroup_manager(layout, CgroupConfig{"c1", "/k8s.io/c1", false});
+    ASSERT_TRUE(m) << m.error().message;
+    manager = std::move(*m);
+    leaf = tmp.path() + "/k8s.io/c1";
+  }
+  std::string file(const std::string &name) const { return slurp(leaf + "/" + name); }
+
+  TempDir tmp;
+  CgroupLayout layout;
+  std::unique_ptr<CgroupManager> manager;
+  std::string leaf;
+};
+
+TEST_F(CgroupV2Test, CreateEnablesControllersOnAncestors) {
+  ASSERT_TRUE(manager->create());
+  EXPECT_EQ(manager->paths().size(), 1u);
+  EXPECT_EQ(manager->paths().at(""), leaf);
+  EXPECT_TRUE(std::filesystem::is_directory(leaf));
+  EXPECT_EQ(slurp(tmp.path() + "/cgroup.subtree_control"), "+cpuset +cpu +io +memory +hugetlb +pids");
+  EXPECT_EQ(slurp(tmp.path() + "/k8s.io/cgroup.subtree_control"), "+cpu +memory +pids");
+}
+
+TEST_F(CgroupV2Test, AppliesResources) {
+  ASSERT_TRUE(manager->create());
+  touch_all(leaf, {"memory.max", "memory.swap.max", "memory.low", "cpu.weight", "cpu.max",
+                   "cpuset.cpus", "cpuset.mems", "pids.max", "io.weight", "io.max",
+                   "hugetlb.2MB.max", "memory.high"});
+  LinuxResources r;
+  r.memory = LinuxMemory{.limit = 100 << 20, .reservation = 50 << 20, .swap = 300 << 20};
+  r.cpu = LinuxCpu{.shares = 1024, .quota = 20000, .cpus = "0-1", .mems = "0"};
+  r.pids = LinuxPids{.limit = 64};
+  r.block_io = LinuxBlockIO{.weight = 500};
+  r.block_io->throttle_write_bps_device.push_back({8, 0, 2097152});
+  r.hugepage_limits.push_back({"2MB", 2097152});
+  r.unified["memory.high"] = "90M";
+  auto applied = manager->apply(r);
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(file("memory.max"), "104857600");
+  EXPECT_EQ(file("memory.swap.max"), "209715200"); // 300M - 100M
+  EXPECT_EQ(file("memory.low"), "52428800");
+  EXPECT_EQ(file("cpu.weight"), "39");
+  EXPECT_EQ(file("cpu.max"), "20000 100000"); // default period
+  EXPECT_EQ(file("cpuset.cpus"), "0-1");
+  EXPECT_EQ(file("pids.max"), "64");
+  EXPECT_EQ(file("io.weight"), "default 4950");
+  EXPECT_EQ(file("io.max"), "8:0 wbps=2097152");
+  EXPECT_EQ(file("hugetlb.2MB.max"), "2097152");
+  EXPECT_EQ(file("memory.high"), "90M");
+}
+
+TEST_F(CgroupV2Test, UnlimitedValuesAreMax) {
+  ASSERT_TRUE(manager->create());
+  touch_all(leaf, {"memory.max", "memory.swap.max", "cpu.max", "pids.max"});
+  LinuxResources r;
+  r.memory = LinuxMemory{.limit = -1, .swap = -1};
+  r.cpu = LinuxCpu{.quota = -1, .period = 50000};
+  r.pids = LinuxPids{.limit = -1};
+  ASSERT_TRUE(manager->apply(r));
+  EXPECT_EQ(file("memory.max"), "max");
+  EXPECT_EQ(file("memory.swap.max"), "max");
+  EXPECT_EQ(file("cpu.max"), "max 50000");
+  EXPECT_EQ(file("pids.max"), "max");
+}
+
+TEST_F(CgroupV2Test, BadValuesAreErrors) {
+  ASSERT_TRUE(manager->create());
+  touch_all(leaf, {"memory.max", "memory.swap.max"});
+  LinuxResources r;
+  r.memory = LinuxMemory{.limit = 100, .swap = 50};
+  EXPECT_FALSE(manager->apply(r));
+  LinuxResources missing; // pids.max absent: the pids controller is not enabled
+  missing.pids = LinuxPids{.limit = 5};
+  auto applied = manager->apply(missing);
+  ASSERT_FALSE(applied);
+  EXPECT_NE(applied.error().message.find("pids.max"), std::string::npos);
+}
+
+TEST_F(CgroupV2Test, FreezeWaitsForEvents) {
+  ASSERT_TRUE(manager->create());
+  put(leaf, "cgroup.freeze", "0");
+  put(leaf, "cgroup.events", "populated 1\nfrozen 1\n"); // what the kernel shows once frozen
+  ASSERT_TRUE(manager->freeze());
+  EXPECT_EQ(file("cgroup.freeze"), "1");
+  EXPECT_TRUE(*manager->frozen());
+  // The kernel never reports thawed here, so thaw must time out with an error, not hang.
+  auto thawed = manager->thaw();
+  ASSERT_FALSE(thawed);
+  EXPECT_NE(thawed.error().message.find("frozen 0"), std::string::npos);
+}
+
+TEST_F(CgroupV2Test, PidsAndDestroy) {
+  ASSERT_TRUE(manager->create());
+  put(leaf, "cgroup.procs");
+  ASSERT_TRUE(manager->add_pid(123456789)); // a pid that cannot exist: kill gets ESRCH
+  EXPECT_EQ(*manager->pids(), std::vector<pid_t>{123456789});
+  put(leaf, "cgroup.freeze", "0");
+  put(leaf, "cgroup.events", "frozen 1\nfrozen 0\n");
+  ASSERT_TRUE(manager->destroy());
+  EXPECT_FALSE(std::filesystem::exists(leaf));
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() + "/k8s.io"));
+}
+
+} // namespace
+} // namespace isobox::oci::cgroup
