@@ -41,7 +41,7 @@ std::map<std::string, std::string> parse_proc_cgroup(std::string_view text);
 
 /// The v1 controllers isobox manages (in the order it creates and joins them).
 inline constexpr std::string_view kV1Controllers[] = {
-    "cpuset", "cpu", "cpuacct", "memory", "devices", "freezer", "blkio", "pids", "hugetlb",
-    "net_cls", "net_prio", "perf_event", "rdma", "misc"};
+    "cpuset", "cpu",     "cpuacct", "memory",   "devices",    "freezer", "blkio",
+    "pids",   "hugetlb", "net_cls", "net_prio", "perf_event", "rdma",    "misc"};
 
 } // namespace isobox::oci::cgroup

@@ -87,8 +87,7 @@ Result<> apply_cpu(const std::string &dir, const LinuxCpu &cpu) {
   if (quota != 0)
     ISOBOX_CHECK(write_num(dir, "cpu.cfs_quota_us", quota));
   if (cpu.realtime_period && *cpu.realtime_period != 0)
-    ISOBOX_CHECK(
-        write_num(dir, "cpu.rt_period_us", static_cast<int64_t>(*cpu.realtime_period)));
+    ISOBOX_CHECK(write_num(dir, "cpu.rt_period_us", static_cast<int64_t>(*cpu.realtime_period)));
   if (cpu.realtime_runtime && *cpu.realtime_runtime != 0)
     ISOBOX_CHECK(write_num(dir, "cpu.rt_runtime_us", *cpu.realtime_runtime));
   if (cpu.idle)
@@ -152,7 +151,8 @@ Result<> apply_blkio(const std::string &dir, const LinuxBlockIO &blkio) {
       ISOBOX_CHECK(write_file(dir, "blkio.leaf_weight_device",
                               fmt::format("{}:{} {}", dev.major, dev.minor, *dev.leaf_weight)));
   }
-  ISOBOX_CHECK(write_throttle(dir, "blkio.throttle.read_bps_device", blkio.throttle_read_bps_device));
+  ISOBOX_CHECK(
+      write_throttle(dir, "blkio.throttle.read_bps_device", blkio.throttle_read_bps_device));
   ISOBOX_CHECK(
       write_throttle(dir, "blkio.throttle.write_bps_device", blkio.throttle_write_bps_device));
   ISOBOX_CHECK(
@@ -195,8 +195,8 @@ Result<> apply_devices(const std::string &dir, const std::vector<LinuxDeviceCgro
   ISOBOX_CHECK(write_file(dir, "devices.deny", "a"));
   for (const auto *list : {&rules, &default_allowed_devices()})
     for (const auto &rule : *list)
-      ISOBOX_CHECK(write_file(dir, rule.allow ? "devices.allow" : "devices.deny",
-                              device_rule_text(rule)));
+      ISOBOX_CHECK(
+          write_file(dir, rule.allow ? "devices.allow" : "devices.deny", device_rule_text(rule)));
   return {};
 }
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "oci/security_types.hpp"
+#include "oci/spec/spec.hpp"
 
 namespace isobox::oci::cgroup::v1 {
 

@@ -51,7 +51,8 @@ Result<> enable_controllers(const std::string &root, const std::string &path) {
       if (end == std::string::npos)
         end = available.size();
       if (end > start)
-        request += fmt::format("{}+{}", request.empty() ? "" : " ", available.substr(start, end - start));
+        request +=
+            fmt::format("{}+{}", request.empty() ? "" : " ", available.substr(start, end - start));
       start = end + 1;
     }
     if (!request.empty())
@@ -90,8 +91,9 @@ Result<> apply_cpu(const std::string &dir, const LinuxCpu &cpu) {
   const int64_t quota = cpu.quota.value_or(0);
   const uint64_t period = cpu.period.value_or(0);
   if (quota != 0 || period != 0)
-    ISOBOX_CHECK(write_file(dir, "cpu.max", fmt::format("{} {}", quota > 0 ? fmt::format("{}", quota) : "max",
-                                                        period != 0 ? period : 100000)));
+    ISOBOX_CHECK(write_file(dir, "cpu.max",
+                            fmt::format("{} {}", quota > 0 ? fmt::format("{}", quota) : "max",
+                                        period != 0 ? period : 100000)));
   if (cpu.idle)
     ISOBOX_CHECK(write_file(dir, "cpu.idle", fmt::format("{}", *cpu.idle)));
   if (cpu.realtime_runtime || cpu.realtime_period)
@@ -114,8 +116,8 @@ Result<> apply_io(const std::string &dir, const LinuxBlockIO &io) {
     ISOBOX_CHECK(write_file(dir, file, fmt::format("default {}", weight_text(*io.weight))));
   for (const auto &dev : io.weight_device)
     if (dev.weight)
-      ISOBOX_CHECK(write_file(dir, file, fmt::format("{}:{} {}", dev.major, dev.minor,
-                                                     weight_text(*dev.weight))));
+      ISOBOX_CHECK(write_file(
+          dir, file, fmt::format("{}:{} {}", dev.major, dev.minor, weight_text(*dev.weight))));
   const std::pair<const std::vector<LinuxThrottleDevice> *, std::string_view> limits[] = {
       {&io.throttle_read_bps_device, "rbps"},
       {&io.throttle_write_bps_device, "wbps"},

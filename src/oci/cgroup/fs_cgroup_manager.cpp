@@ -1,5 +1,5 @@
 // The cgroupfs CgroupManager for v1, hybrid and v2 layouts (see cgroup_manager.hpp).
-#include "oci/cgroup/cgroup_manager.hpp"
+#include "oci/cgroup/fs_cgroup_manager.hpp"
 
 #include <signal.h>
 
@@ -16,41 +16,21 @@ namespace {
 
 constexpr std::string_view kUnified = "";
 
-class FsCgroupManager final : public CgroupManager {
-public:
-  FsCgroupManager(CgroupMode mode, std::map<std::string, std::string> paths,
-                  std::string unified_root)
-      : m_mode(mode), m_paths(std::move(paths)), m_unified_root(std::move(unified_root)) {}
+} // namespace
 
-  Result<> create() override;
-  Result<> add_pid(pid_t pid) override;
-  Result<> apply(const LinuxResources &resources) override;
-  Result<std::vector<pid_t>> pids() const override { return read_pids(primary()); }
-  Result<> freeze() override { return set_frozen(true); }
-  Result<> thaw() override { return set_frozen(false); }
-  Result<bool> frozen() const override;
-  Result<> kill_all(int signal) override;
-  Result<> destroy() override;
-  CgroupMode mode() const override { return m_mode; }
-  const std::map<std::string, std::string> &paths() const override { return m_paths; }
+FsCgroupManager::FsCgroupManager(CgroupMode mode, std::string path,
+                                 std::map<std::string, std::string> paths, std::string unified_root)
+    : m_mode(mode), m_path(std::move(path)), m_paths(std::move(paths)),
+      m_unified_root(std::move(unified_root)) {}
 
-private:
-  /// Directory of hierarchy `key`, or nullptr when that hierarchy is not mounted.
-  const std::string *dir(std::string_view key) const {
-    const auto it = m_paths.find(std::string(key));
-    return it == m_paths.end() ? nullptr : &it->second;
-  }
-  /// The directory whose cgroup.procs lists the container's processes.
-  const std::string &primary() const;
-  Result<> set_frozen(bool frozen);
-  Result<> apply_v1(const LinuxResources &resources);
-  Result<> require(std::string_view key, std::string_view what) const;
-  void enable_unified() const;
+Result<std::vector<pid_t>> FsCgroupManager::read_pids(const std::string &dir) {
+  return cgroup::read_pids(dir);
+}
 
-  CgroupMode m_mode;
-  std::map<std::string, std::string> m_paths;
-  std::string m_unified_root;
-};
+const std::string *FsCgroupManager::dir(std::string_view key) const {
+  const auto it = m_paths.find(std::string(key));
+  return it == m_paths.end() ? nullptr : &it->second;
+}
 
 const std::string &FsCgroupManager::primary() const {
   if (m_mode == CgroupMode::V2)
@@ -61,7 +41,7 @@ const std::string &FsCgroupManager::primary() const {
   return m_paths.begin()->second;
 }
 
-Result<> FsCgroupManager::create() {
+Result<> FsCgroupManager::create(const LinuxResources &resources) {
   for (const auto &[key, path] : m_paths) {
     const auto created = ISOBOX_TRY(make_dirs(path));
     if (key == "cpuset")
@@ -72,7 +52,7 @@ Result<> FsCgroupManager::create() {
     if (key == kUnified && m_mode == CgroupMode::V2)
       enable_unified();
   }
-  return {};
+  return apply(resources);
 }
 
 void FsCgroupManager::enable_unified() const {
@@ -86,7 +66,7 @@ void FsCgroupManager::enable_unified() const {
     log::warn("cgroup2 controllers not enabled for {}: {}", *path, enabled.error().message);
 }
 
-Result<> FsCgroupManager::add_pid(pid_t pid) {
+Result<> FsCgroupManager::add_process(pid_t pid) {
   for (const auto &[key, path] : m_paths) {
     auto r = write_file(path, "cgroup.procs", std::to_string(pid));
     if (!r)
@@ -135,8 +115,7 @@ Result<> FsCgroupManager::apply_v1(const LinuxResources &r) {
     else if (const auto *u = dir(kUnified)) {
       enable_unified();
       ISOBOX_CHECK(v2::apply_hugetlb(*u, r.hugepage_limits));
-    }
-    else
+    } else
       return make_error("linux.resources.hugepageLimits requested but hugetlb is not mounted");
   }
   if (!r.unified.empty()) {
@@ -164,7 +143,7 @@ Result<> FsCgroupManager::set_frozen(bool frozen) {
   return v1::set_frozen(*dir("freezer"), frozen);
 }
 
-Result<bool> FsCgroupManager::frozen() const {
+Result<bool> FsCgroupManager::frozen() {
   if (m_mode == CgroupMode::V2) {
     const auto &d = m_paths.at(std::string(kUnified));
     if (!file_exists(d, "cgroup.freeze"))
@@ -190,8 +169,8 @@ Result<> FsCgroupManager::kill_all(int signal) {
   if (m_mode == CgroupMode::V2 && signal == SIGKILL && file_exists(procs_dir, "cgroup.kill"))
     return write_file(procs_dir, "cgroup.kill", "1");
   // Freeze so that no process forks a child we would miss; thaw so stopped tasks see it.
-  const bool can_freeze =
-      m_mode == CgroupMode::V2 ? file_exists(procs_dir, "cgroup.freeze") : dir("freezer") != nullptr;
+  const bool can_freeze = m_mode == CgroupMode::V2 ? file_exists(procs_dir, "cgroup.freeze")
+                                                   : dir("freezer") != nullptr;
   const bool was_frozen = frozen().value_or(false);
   if (can_freeze && !was_frozen)
     ISOBOX_CHECK(set_frozen(true));
@@ -219,11 +198,9 @@ Result<> FsCgroupManager::destroy() {
   return first_error;
 }
 
-} // namespace
-
-Result<std::unique_ptr<CgroupManager>>
-make_cgroup_manager(const CgroupLayout &layout, const CgroupConfig &config,
-                    const std::map<std::string, std::string> &self_cgroup) {
+Result<std::unique_ptr<FsCgroupManager>>
+make_fs_cgroup_manager(const CgroupLayout &layout, const CgroupConfig &config,
+                       const std::map<std::string, std::string> &self_cgroup) {
   const CgroupPath resolved =
       ISOBOX_TRY(resolve_cgroup_path(config.cgroups_path, config.id, config.systemd));
   auto path_in = [&](const std::string &key, const std::string &mount) {
@@ -238,19 +215,29 @@ make_cgroup_manager(const CgroupLayout &layout, const CgroupConfig &config,
     paths.emplace(ctrl, path_in(ctrl, mount));
   if (!layout.unified.empty())
     paths.emplace(std::string(kUnified), path_in(std::string(kUnified), layout.unified));
-  return std::make_unique<FsCgroupManager>(layout.mode, std::move(paths), layout.unified);
+  return std::make_unique<FsCgroupManager>(layout.mode, resolved.path, std::move(paths),
+                                           layout.unified);
 }
 
-Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const CgroupConfig &config) {
+Result<std::unique_ptr<FsCgroupManager>> make_fs_cgroup_manager(const CgroupConfig &config) {
   const CgroupLayout layout = ISOBOX_TRY(detect_layout());
   const std::string self = ISOBOX_TRY(read_file("/proc/self", "cgroup"));
-  return make_cgroup_manager(layout, config, parse_proc_cgroup(self));
-}
-
-std::unique_ptr<CgroupManager> load_cgroup_manager(CgroupMode mode,
-                                                   std::map<std::string, std::string> paths,
-                                                   std::string unified_root) {
-  return std::make_unique<FsCgroupManager>(mode, std::move(paths), std::move(unified_root));
+  return make_fs_cgroup_manager(layout, config, parse_proc_cgroup(self));
 }
 
 } // namespace isobox::oci::cgroup
+
+namespace isobox::oci {
+
+Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const LinuxResources &resources,
+                                                           std::string cgroups_path,
+                                                           std::string container_id) {
+  (void)resources; // written by create(); the path alone identifies the cgroup
+  auto made = cgroup::make_fs_cgroup_manager(
+      cgroup::CgroupConfig{std::move(container_id), std::move(cgroups_path), false});
+  if (!made)
+    return std::unexpected(made.error());
+  return std::unique_ptr<CgroupManager>(std::move(*made));
+}
+
+} // namespace isobox::oci

@@ -1,4 +1,4 @@
-// CgroupManager: one container's cgroup on any layout (v1, hybrid, v2) behind one interface.
+// FsCgroupManager: the cgroupfs CgroupManager for v1, hybrid and v2 layouts.
 #pragma once
 
 #include <sys/types.h>
@@ -10,7 +10,8 @@
 
 #include "common/error.hpp"
 #include "oci/cgroup/cgroup_layout.hpp"
-#include "oci/security_types.hpp"
+#include "oci/cgroup/cgroup_manager.hpp"
+#include "oci/spec/spec.hpp"
 
 namespace isobox::oci::cgroup {
 
@@ -18,52 +19,59 @@ namespace isobox::oci::cgroup {
 struct CgroupConfig {
   std::string id;           ///< container id (default path /isobox/<id>)
   std::string cgroups_path; ///< linux.cgroupsPath as given (may be empty or slice:prefix:name)
-  bool systemd = false;     ///< --systemd-cgroup
+  bool systemd = false;     ///< --systemd-cgroup (only changes the default path)
 };
 
-/// The cgroup of one container. Directories are keyed as runc's state.json "cgroup_paths":
-/// a v1 controller name ("memory", "cpu", ...) or "" for the cgroup2 (unified) directory.
-class CgroupManager {
+/// One container's cgroup on every mounted hierarchy. Directories are keyed as runc's
+/// state.json "cgroup_paths": a v1 controller name ("memory", "cpu", ...) or "" for the
+/// cgroup2 (unified) directory. On hybrid hosts the container joins both, like runc.
+class FsCgroupManager final : public CgroupManager {
 public:
-  virtual ~CgroupManager() = default;
+  FsCgroupManager(CgroupMode mode, std::string path, std::map<std::string, std::string> paths,
+                  std::string unified_root);
 
-  /// Creates the directories in every hierarchy (v1 cpuset inherits cpus/mems; v2 enables the
-  /// available controllers on the ancestors).
-  virtual Result<> create() = 0;
-  /// Moves `pid` (all its threads) into the cgroup in every hierarchy.
-  virtual Result<> add_pid(pid_t pid) = 0;
-  /// Writes linux.resources (also used by `update`).
-  virtual Result<> apply(const LinuxResources &resources) = 0;
-  /// The pids in the cgroup (for `ps` and `kill --all`).
-  virtual Result<std::vector<pid_t>> pids() const = 0;
-  /// Pause/resume: v1 freezer.state, v2 cgroup.freeze.
-  virtual Result<> freeze() = 0;
-  virtual Result<> thaw() = 0;
-  /// True when the freezer says frozen (for `state` to report "paused").
-  virtual Result<bool> frozen() const = 0;
-  /// Sends `signal` to every process (frozen while signalling, so no fork escapes it).
-  virtual Result<> kill_all(int signal) = 0;
-  /// Kills what is left and removes the directories from every hierarchy. Idempotent.
-  virtual Result<> destroy() = 0;
+  /// mkdir in every hierarchy (v1 cpuset inherits cpus/mems; v2 enables the available
+  /// controllers on the ancestors), then apply(resources).
+  Result<> create(const LinuxResources &resources) override;
+  Result<> add_process(pid_t pid) override;
+  Result<> apply(const LinuxResources &resources) override;
+  Result<std::vector<pid_t>> pids() override { return read_pids(primary()); }
+  Result<> freeze() override { return set_frozen(true); }
+  Result<> thaw() override { return set_frozen(false); }
+  Result<bool> frozen() override;
+  /// Kills what is left (SIGKILL), then removes the directories everywhere. Idempotent.
+  Result<> destroy() override;
+  [[nodiscard]] std::string path() const override { return m_path; }
 
-  [[nodiscard]] virtual CgroupMode mode() const = 0;
-  /// Hierarchy key -> directory; save it in state.json to rebuild the manager later.
-  [[nodiscard]] virtual const std::map<std::string, std::string> &paths() const = 0;
+  /// Sends `signal` to every process, frozen meanwhile so no fork escapes it (v2 SIGKILL
+  /// uses cgroup.kill).
+  Result<> kill_all(int signal);
+  [[nodiscard]] CgroupMode mode() const { return m_mode; }
+  [[nodiscard]] const std::map<std::string, std::string> &paths() const { return m_paths; }
+
+private:
+  static Result<std::vector<pid_t>> read_pids(const std::string &dir);
+  const std::string *dir(std::string_view key) const;
+  const std::string &primary() const;
+  Result<> set_frozen(bool frozen);
+  Result<> apply_v1(const LinuxResources &resources);
+  Result<> require(std::string_view key, std::string_view what) const;
+  void enable_unified() const;
+
+  CgroupMode m_mode;
+  std::string m_path;
+  std::map<std::string, std::string> m_paths;
+  std::string m_unified_root;
 };
 
-/// A manager for `config` on `layout`. `self_cgroup` is the runtime's own /proc/self/cgroup
-/// (parse_proc_cgroup), used for relative cgroupsPaths.
-Result<std::unique_ptr<CgroupManager>>
-make_cgroup_manager(const CgroupLayout &layout, const CgroupConfig &config,
-                    const std::map<std::string, std::string> &self_cgroup = {});
+/// A manager for `config` on `layout` (a test passes CgroupLayout::under(tmpdir)).
+/// `self_cgroup` is the runtime's own /proc/self/cgroup (parse_proc_cgroup), used for relative
+/// cgroupsPaths. Nothing is created until create().
+Result<std::unique_ptr<FsCgroupManager>>
+make_fs_cgroup_manager(const CgroupLayout &layout, const CgroupConfig &config,
+                       const std::map<std::string, std::string> &self_cgroup = {});
 
-/// The same, on this host's layout (detect_layout) and own cgroup.
-Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const CgroupConfig &config);
-
-/// Rebuilds a manager from the `paths()` saved in state.json (for state/ps/kill/delete).
-/// `unified_root` is the cgroup2 mount point ("" when none).
-std::unique_ptr<CgroupManager> load_cgroup_manager(CgroupMode mode,
-                                                   std::map<std::string, std::string> paths,
-                                                   std::string unified_root);
+/// The same on this host's layout (detect_layout) and own cgroup.
+Result<std::unique_ptr<FsCgroupManager>> make_fs_cgroup_manager(const CgroupConfig &config);
 
 } // namespace isobox::oci::cgroup

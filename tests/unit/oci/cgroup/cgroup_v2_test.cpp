@@ -4,8 +4,8 @@
 #include <filesystem>
 
 #include "cgroup_fake.hpp"
-#include "oci/cgroup/cgroup_manager.hpp"
 #include "oci/cgroup/cgroup_v2.hpp"
+#include "oci/cgroup/fs_cgroup_manager.hpp"
 
 namespace isobox::oci::cgroup {
 namespace {
@@ -16,9 +16,9 @@ using testing::TempDir;
 using testing::touch_all;
 
 TEST(CgroupV2Convert, SharesToWeight) {
-  EXPECT_EQ(v2::shares_to_weight(0), 0u);      // unset stays unset
-  EXPECT_EQ(v2::shares_to_weight(2), 1u);      // min
-  EXPECT_EQ(v2::shares_to_weight(1024), 39u);  // the default share gives ~ 1 + 1022*9999/262142
+  EXPECT_EQ(v2::shares_to_weight(0), 0u);          // unset stays unset
+  EXPECT_EQ(v2::shares_to_weight(2), 1u);          // min
+  EXPECT_EQ(v2::shares_to_weight(1024), 39u);      // the default share gives ~ 1 + 1022*9999/262142
   EXPECT_EQ(v2::shares_to_weight(262144), 10000u); // max
 }
 
@@ -33,8 +33,8 @@ TEST(CgroupV2Convert, SwapIsMemoryPlusSwap) {
   EXPECT_EQ(*v2::swap_to_swap_max(300, 100), 200);
   EXPECT_EQ(*v2::swap_to_swap_max(-1, 100), -1);
   EXPECT_EQ(*v2::swap_to_swap_max(0, 100), 0);
-  EXPECT_FALSE(v2::swap_to_swap_max(50, 100));  // memory+swap below memory
-  EXPECT_FALSE(v2::swap_to_swap_max(100, 0));   // swap without a memory limit
+  EXPECT_FALSE(v2::swap_to_swap_max(50, 100)); // memory+swap below memory
+  EXPECT_FALSE(v2::swap_to_swap_max(100, 0));  // swap without a memory limit
 }
 
 class CgroupV2Test : public ::testing::Test {
@@ -46,7 +46,7 @@ protected:
     // The intermediate "k8s.io" cgroup exists already with its kernel files.
     put(tmp.path() + "/k8s.io", "cgroup.controllers", "cpu memory pids");
     put(tmp.path() + "/k8s.io", "cgroup.subtree_control");
-    auto m = make_cgroup_manager(layout, CgroupConfig{"c1", "/k8s.io/c1", false});
+    auto m = make_fs_cgroup_manager(layout, CgroupConfig{"c1", "/k8s.io/c1", false});
     ASSERT_TRUE(m) << m.error().message;
     manager = std::move(*m);
     leaf = tmp.path() + "/k8s.io/c1";
@@ -55,24 +55,25 @@ protected:
 
   TempDir tmp;
   CgroupLayout layout;
-  std::unique_ptr<CgroupManager> manager;
+  std::unique_ptr<FsCgroupManager> manager;
   std::string leaf;
 };
 
 TEST_F(CgroupV2Test, CreateEnablesControllersOnAncestors) {
-  ASSERT_TRUE(manager->create());
+  ASSERT_TRUE(manager->create({}));
   EXPECT_EQ(manager->paths().size(), 1u);
   EXPECT_EQ(manager->paths().at(""), leaf);
   EXPECT_TRUE(std::filesystem::is_directory(leaf));
-  EXPECT_EQ(slurp(tmp.path() + "/cgroup.subtree_control"), "+cpuset +cpu +io +memory +hugetlb +pids");
+  EXPECT_EQ(slurp(tmp.path() + "/cgroup.subtree_control"),
+            "+cpuset +cpu +io +memory +hugetlb +pids");
   EXPECT_EQ(slurp(tmp.path() + "/k8s.io/cgroup.subtree_control"), "+cpu +memory +pids");
 }
 
 TEST_F(CgroupV2Test, AppliesResources) {
-  ASSERT_TRUE(manager->create());
-  touch_all(leaf, {"memory.max", "memory.swap.max", "memory.low", "cpu.weight", "cpu.max",
-                   "cpuset.cpus", "cpuset.mems", "pids.max", "io.weight", "io.max",
-                   "hugetlb.2MB.max", "memory.high"});
+  ASSERT_TRUE(manager->create({}));
+  touch_all(leaf,
+            {"memory.max", "memory.swap.max", "memory.low", "cpu.weight", "cpu.max", "cpuset.cpus",
+             "cpuset.mems", "pids.max", "io.weight", "io.max", "hugetlb.2MB.max", "memory.high"});
   LinuxResources r;
   r.memory = LinuxMemory{.limit = 100 << 20, .reservation = 50 << 20, .swap = 300 << 20};
   r.cpu = LinuxCpu{.shares = 1024, .quota = 20000, .cpus = "0-1", .mems = "0"};
@@ -97,7 +98,7 @@ TEST_F(CgroupV2Test, AppliesResources) {
 }
 
 TEST_F(CgroupV2Test, UnlimitedValuesAreMax) {
-  ASSERT_TRUE(manager->create());
+  ASSERT_TRUE(manager->create({}));
   touch_all(leaf, {"memory.max", "memory.swap.max", "cpu.max", "pids.max"});
   LinuxResources r;
   r.memory = LinuxMemory{.limit = -1, .swap = -1};
@@ -111,7 +112,7 @@ TEST_F(CgroupV2Test, UnlimitedValuesAreMax) {
 }
 
 TEST_F(CgroupV2Test, BadValuesAreErrors) {
-  ASSERT_TRUE(manager->create());
+  ASSERT_TRUE(manager->create({}));
   touch_all(leaf, {"memory.max", "memory.swap.max"});
   LinuxResources r;
   r.memory = LinuxMemory{.limit = 100, .swap = 50};
@@ -124,7 +125,7 @@ TEST_F(CgroupV2Test, BadValuesAreErrors) {
 }
 
 TEST_F(CgroupV2Test, FreezeWaitsForEvents) {
-  ASSERT_TRUE(manager->create());
+  ASSERT_TRUE(manager->create({}));
   put(leaf, "cgroup.freeze", "0");
   put(leaf, "cgroup.events", "populated 1\nfrozen 1\n"); // what the kernel shows once frozen
   ASSERT_TRUE(manager->freeze());
@@ -137,9 +138,9 @@ TEST_F(CgroupV2Test, FreezeWaitsForEvents) {
 }
 
 TEST_F(CgroupV2Test, PidsAndDestroy) {
-  ASSERT_TRUE(manager->create());
+  ASSERT_TRUE(manager->create({}));
   put(leaf, "cgroup.procs");
-  ASSERT_TRUE(manager->add_pid(123456789)); // a pid that cannot exist: kill gets ESRCH
+  ASSERT_TRUE(manager->add_process(123456789)); // a pid that cannot exist: kill gets ESRCH
   EXPECT_EQ(*manager->pids(), std::vector<pid_t>{123456789});
   put(leaf, "cgroup.freeze", "0");
   put(leaf, "cgroup.events", "frozen 1\nfrozen 0\n");

@@ -4,8 +4,8 @@
 #include <filesystem>
 
 #include "cgroup_fake.hpp"
-#include "oci/cgroup/cgroup_manager.hpp"
 #include "oci/cgroup/cgroup_v1.hpp"
+#include "oci/cgroup/fs_cgroup_manager.hpp"
 
 namespace isobox::oci::cgroup {
 namespace {
@@ -26,7 +26,7 @@ protected:
     put(layout.unified, "cgroup.subtree_control");
     put(layout.v1.at("cpuset"), "cpuset.cpus", "0-3\n");
     put(layout.v1.at("cpuset"), "cpuset.mems", "0\n");
-    auto m = make_cgroup_manager(layout, CgroupConfig{"c1", "", false});
+    auto m = make_fs_cgroup_manager(layout, CgroupConfig{"c1", "", false});
     ASSERT_TRUE(m) << m.error().message;
     manager = std::move(*m);
   }
@@ -34,7 +34,7 @@ protected:
   std::string file(const std::string &key, const std::string &name) const {
     return slurp(dir(key) + "/" + name);
   }
-  /// After create(): the control files the kernel would show in the new cgroups.
+  /// The control files the kernel would show in the new cgroups (create() reuses directories).
   void populate() {
     for (const auto &[key, path] : manager->paths())
       put(path, "cgroup.procs");
@@ -55,7 +55,7 @@ protected:
 
   TempDir tmp;
   CgroupLayout layout;
-  std::unique_ptr<CgroupManager> manager;
+  std::unique_ptr<FsCgroupManager> manager;
 };
 
 TEST_F(CgroupV1Test, PathsCoverEveryHierarchy) {
@@ -66,7 +66,12 @@ TEST_F(CgroupV1Test, PathsCoverEveryHierarchy) {
 }
 
 TEST_F(CgroupV1Test, CreateMakesDirsAndInheritsCpuset) {
-  ASSERT_TRUE(manager->create());
+  // create() always installs the device whitelist: without the devices files it must fail.
+  auto failed = manager->create({});
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("devices.deny"), std::string::npos);
+  touch_all(dir("devices"), {"devices.allow", "devices.deny"});
+  ASSERT_TRUE(manager->create({}));
   for (const auto &[key, path] : manager->paths())
     EXPECT_TRUE(std::filesystem::is_directory(path)) << path;
   // Hybrid: the unified cgroup is only joined; no controller is enabled until one is needed.
@@ -82,11 +87,14 @@ TEST_F(CgroupV1Test, CreateMakesDirsAndInheritsCpuset) {
 }
 
 TEST_F(CgroupV1Test, AppliesResources) {
-  ASSERT_TRUE(manager->create());
   populate();
+  ASSERT_TRUE(manager->create({}));
   LinuxResources r;
-  r.memory = LinuxMemory{.limit = 64 << 20, .reservation = 32 << 20, .swap = 128 << 20,
-                         .swappiness = 10, .disable_oom_killer = true};
+  r.memory = LinuxMemory{.limit = 64 << 20,
+                         .reservation = 32 << 20,
+                         .swap = 128 << 20,
+                         .swappiness = 10,
+                         .disable_oom_killer = true};
   r.cpu = LinuxCpu{.shares = 512, .quota = 50000, .period = 100000, .cpus = "1", .mems = "0"};
   r.pids = LinuxPids{.limit = 42};
   r.block_io = LinuxBlockIO{.weight = 300};
@@ -121,8 +129,8 @@ TEST_F(CgroupV1Test, AppliesResources) {
 }
 
 TEST_F(CgroupV1Test, UnlimitedMemoryAlsoLiftsSwapAndPidsMax) {
-  ASSERT_TRUE(manager->create());
   populate();
+  ASSERT_TRUE(manager->create({}));
   LinuxResources r;
   r.memory = LinuxMemory{.limit = -1};
   r.pids = LinuxPids{.limit = -1};
@@ -133,8 +141,8 @@ TEST_F(CgroupV1Test, UnlimitedMemoryAlsoLiftsSwapAndPidsMax) {
 }
 
 TEST_F(CgroupV1Test, MissingControlFileIsAClearError) {
-  ASSERT_TRUE(manager->create());
   populate();
+  ASSERT_TRUE(manager->create({}));
   LinuxResources r;
   r.hugepage_limits.push_back({"1GB", 1 << 30});
   auto applied = manager->apply(r);
@@ -152,9 +160,9 @@ TEST(CgroupV1Devices, RuleText) {
 }
 
 TEST_F(CgroupV1Test, AddPidFreezeAndPids) {
-  ASSERT_TRUE(manager->create());
   populate();
-  ASSERT_TRUE(manager->add_pid(4242));
+  ASSERT_TRUE(manager->create({}));
+  ASSERT_TRUE(manager->add_process(4242));
   EXPECT_EQ(file("memory", "cgroup.procs"), "4242");
   EXPECT_EQ(file("", "cgroup.procs"), "4242"); // hybrid: the unified cgroup is joined too
   auto pids = manager->pids();
@@ -169,8 +177,8 @@ TEST_F(CgroupV1Test, AddPidFreezeAndPids) {
 }
 
 TEST_F(CgroupV1Test, DestroyRemovesEveryDirectoryAndIsIdempotent) {
-  ASSERT_TRUE(manager->create());
   populate();
+  ASSERT_TRUE(manager->create({}));
   std::filesystem::create_directories(dir("memory") + "/nested");
   ASSERT_TRUE(manager->destroy());
   for (const auto &[key, path] : manager->paths())
@@ -179,18 +187,21 @@ TEST_F(CgroupV1Test, DestroyRemovesEveryDirectoryAndIsIdempotent) {
   EXPECT_TRUE(manager->destroy());
 }
 
-TEST_F(CgroupV1Test, LoadFromSavedPaths) {
-  ASSERT_TRUE(manager->create());
+TEST_F(CgroupV1Test, RebuildFromPathAlone) {
   populate();
-  auto loaded = load_cgroup_manager(manager->mode(), manager->paths(), layout.unified);
-  ASSERT_TRUE(loaded->add_pid(77));
+  ASSERT_TRUE(manager->create({}));
+  // Later verbs rebuild the manager from the saved cgroupsPath alone.
+  auto loaded = make_fs_cgroup_manager(layout, CgroupConfig{"c1", "", false});
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ((*loaded)->path(), "/isobox/c1");
+  ASSERT_TRUE((*loaded)->add_process(77));
   EXPECT_EQ(*manager->pids(), std::vector<pid_t>{77});
 }
 
 TEST(CgroupV1Only, UnifiedMapNeedsV2) {
   TempDir tmp;
   auto layout = CgroupLayout::under(tmp.path(), CgroupMode::V1);
-  auto m = make_cgroup_manager(layout, CgroupConfig{"c2", "/k8s.io/c2", false});
+  auto m = make_fs_cgroup_manager(layout, CgroupConfig{"c2", "/k8s.io/c2", false});
   ASSERT_TRUE(m);
   EXPECT_EQ((*m)->paths().count(""), 0u);
   EXPECT_EQ((*m)->paths().at("pids"), tmp.path() + "/pids/k8s.io/c2");
@@ -202,8 +213,8 @@ TEST(CgroupV1Only, UnifiedMapNeedsV2) {
 TEST(CgroupRelative, JoinsOwnCgroupPerController) {
   TempDir tmp;
   auto layout = CgroupLayout::under(tmp.path(), CgroupMode::Hybrid);
-  auto m = make_cgroup_manager(layout, CgroupConfig{"c3", "sub/c3", false},
-                               {{"memory", "/process_api/5e"}, {"", "/"}});
+  auto m = make_fs_cgroup_manager(layout, CgroupConfig{"c3", "sub/c3", false},
+                                  {{"memory", "/process_api/5e"}, {"", "/"}});
   ASSERT_TRUE(m);
   EXPECT_EQ((*m)->paths().at("memory"), tmp.path() + "/memory/process_api/5e/sub/c3");
   EXPECT_EQ((*m)->paths().at("cpu"), tmp.path() + "/cpu/sub/c3");

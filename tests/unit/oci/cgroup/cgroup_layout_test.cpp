@@ -39,9 +39,10 @@ TEST(CgroupLayout, DetectsPureV2AndOptionalFields) {
 }
 
 TEST(CgroupLayout, DetectsV1WithCoMountedControllers) {
-  auto layout = parse_mountinfo("32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup "
-                                "rw,cpu,cpuacct\n"
-                                "33 31 0:30 / /sys/fs/cgroup/my\\040dir rw - cgroup cgroup rw,pids\n");
+  auto layout =
+      parse_mountinfo("32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup "
+                      "rw,cpu,cpuacct\n"
+                      "33 31 0:30 / /sys/fs/cgroup/my\\040dir rw - cgroup cgroup rw,pids\n");
   ASSERT_TRUE(layout);
   EXPECT_EQ(layout->mode, CgroupMode::V1);
   EXPECT_EQ(layout->v1.at("cpu"), "/sys/fs/cgroup/cpu,cpuacct");
