@@ -371,7 +371,8 @@ Result<void> Decoder::datas() {
       seg.memory = ISOBOX_TRY(m_r.u32());
     if (flags != 1)
       seg.offset = ISOBOX_TRY(const_expr());
-    auto b = ISOBOX_TRY(m_r.bytes(ISOBOX_TRY(m_r.u32())));
+    const uint32_t len = ISOBOX_TRY(m_r.u32());
+    auto b = ISOBOX_TRY(m_r.bytes(len));
     seg.bytes.assign(b.begin(), b.end());
     m_m.datas.push_back(std::move(seg));
   }
