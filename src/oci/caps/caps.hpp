@@ -2,7 +2,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.hpp"
 #include "oci/spec/spec.hpp"
@@ -11,6 +13,21 @@ namespace isobox::oci {
 
 /// The capability number of "CAP_CHOWN" etc.; nullopt for an unknown name.
 std::optional<int> capability_from_name(std::string_view name);
+
+/// "CAP_CHOWN" for 0 etc.; "" for a number outside the table.
+std::string_view capability_name(int cap);
+
+/// Every name of the table, CAP_CHOWN (0) .. CAP_CHECKPOINT_RESTORE (40) (for `features`).
+std::vector<std::string> known_capabilities();
+
+/// The highest capability number this kernel knows (/proc/sys/kernel/cap_last_cap). Names above
+/// it are ignored with a warning when applied (as runc does: CAP_PERFMON on old kernels).
+int last_capability();
+
+/// PR_SET_KEEPCAPS: with `keep` true, permitted capabilities survive the init's setuid to a
+/// non-root uid (effective is cleared by the kernel; apply_capabilities restores it).
+/// apply_capabilities clears it again.
+Result<> keep_capabilities_on_setuid(bool keep);
 
 /// Checks every name in every set (unknown name -> Error naming it), for `create` to refuse early.
 Result<> validate_capabilities(const LinuxCapabilities &caps);
