@@ -1,0 +1,28 @@
+// Self-confinement of `isobox wasm run`: no_new_privs plus a seccomp allowlist (libseccomp).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace isobox::cli {
+
+/// Which granted capabilities need syscalls beyond the engine's core set.
+struct ConfineOptions {
+  bool filesystem = true; ///< a --dir was granted: openat2, *at calls, getdents64, ...
+  bool sockets = false;   ///< pre-opened sockets: accept4, recvmsg, sendmsg, shutdown
+};
+
+/// The syscall names allowed for `opts` (core engine set first).
+std::vector<std::string_view> wasm_allowlist(const ConfineOptions &opts);
+
+/// Sets no_new_privs and installs the allowlist filter on every thread of the process (TSYNC).
+/// Any other syscall fails with EPERM and is not executed (see docs/wasi.md for why EPERM and
+/// not SIGSYS).
+Result<void> confine_wasm_engine(const ConfineOptions &opts);
+
+/// `isobox wasm run --print-syscalls`: prints the full allowlist, one name a line, and a count.
+Result<int> print_allowlist();
+
+} // namespace isobox::cli

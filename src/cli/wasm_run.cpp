@@ -1,0 +1,196 @@
+// `isobox wasm run [--dir H[::G][:ro]] [--env K=V] [limits] module.wasm [args...]`: WASI _start.
+#include "cli/wasm_run.hpp"
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <thread>
+
+#include "cli/wasm_confine.hpp"
+#include "cli/wasm_invoke.hpp"
+#include "common/log.hpp"
+#include "wasm/binary/decoder.hpp"
+#include "wasm/interp/invoke.hpp"
+#include "wasm/runtime/instantiate.hpp"
+#include "wasm/validator/validator.hpp"
+#include "wasm/wasi/wasi_bindings.hpp"
+
+namespace isobox::cli {
+namespace {
+
+Result<std::vector<uint8_t>> read_file(const std::string &path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return sys_error("{}", path);
+  if (!S_ISREG(st.st_mode))
+    return make_error("{}: not a regular file", path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return sys_error("{}", path);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+/// Sets the interrupt flag after `ms`, unless cancelled first (the guest finished).
+class Watchdog {
+public:
+  Watchdog(std::atomic<bool> &flag, uint64_t ms)
+      : m_thread([this, &flag, ms] {
+          std::unique_lock lock(m_mutex);
+          if (!m_cv.wait_for(lock, std::chrono::milliseconds(ms), [this] { return m_done; }))
+            flag.store(true);
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_done = true;
+    }
+    m_cv.notify_all();
+    m_thread.join();
+  }
+
+private:
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  bool m_done = false;
+  std::thread m_thread;
+};
+
+Result<wasm::wasi::WasiConfig> wasi_config(const WasmRunOptions &opts,
+                                           const std::vector<std::string> &args) {
+  wasm::wasi::WasiConfig cfg;
+  cfg.args.push_back(opts.module);
+  cfg.args.insert(cfg.args.end(), args.begin(), args.end());
+  for (const auto &e : opts.env) {
+    if (e.find('=') == std::string::npos)
+      return make_error("--env {}: expected K=V", e);
+    cfg.env.push_back(e);
+  }
+  for (const auto &d : opts.dirs)
+    cfg.dirs.push_back(ISOBOX_TRY(wasm::wasi::parse_dir_grant(d)));
+  return cfg;
+}
+
+} // namespace
+
+Result<uint64_t> parse_duration_ms(std::string_view text) {
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  const std::string_view unit(end, text.data() + text.size());
+  if (ec != std::errc() || end == text.data())
+    return make_error("bad duration '{}' (use e.g. 500ms, 10s, 2m)", text);
+  if (unit == "ms")
+    return n;
+  if (unit.empty() || unit == "s")
+    return n * 1000;
+  if (unit == "m")
+    return n * 60'000;
+  if (unit == "h")
+    return n * 3'600'000;
+  return make_error("bad duration '{}' (use e.g. 500ms, 10s, 2m)", text);
+}
+
+/// The process exit status for a finished invocation: 0, the guest's proc_exit code, or a
+/// printed trap.
+int exit_status(const std::expected<std::vector<wasm::Value>, wasm::Trap> &result) {
+  if (result)
+    return 0;
+  if (result.error().exit_code)
+    return *result.error().exit_code;
+  fmt::print(stderr, "isobox: trap: {}\n", result.error().message);
+  return kTrapExitCode;
+}
+
+Result<int> wasm_run(const WasmRunOptions &opts) {
+  // `module.wasm --invoke NAME ARGS...` calls one export; otherwise the words are guest argv.
+  std::vector<std::string> words = opts.args;
+  const auto invoke_name = ISOBOX_TRY(take_invoke(words));
+  auto wasi_cfg = ISOBOX_TRY(wasi_config(opts, invoke_name ? std::vector<std::string>{} : words));
+  std::optional<uint64_t> timeout_ms;
+  if (!opts.timeout.empty())
+    timeout_ms = ISOBOX_TRY(parse_duration_ms(opts.timeout));
+  const auto bytes = ISOBOX_TRY(read_file(opts.module));
+  auto module = ISOBOX_TRY(wasm::decode(bytes));
+  auto validated = ISOBOX_TRY(wasm::validate(std::move(module)));
+
+  std::atomic<bool> interrupt{false};
+  wasm::StoreLimits limits;
+  if (opts.max_memory)
+    limits.max_memory_bytes = *opts.max_memory;
+  if (opts.max_stack)
+    limits.max_call_depth = *opts.max_stack;
+  limits.fuel = opts.fuel;
+  limits.interrupt = &interrupt;
+  wasm::Store store(limits);
+  auto wasi = ISOBOX_TRY(wasm::wasi::Wasi::create(std::move(wasi_cfg)));
+  auto funcs = wasm::wasi::add_wasi_functions(store, *wasi);
+  auto inst = wasm::instantiate(store, validated, wasm::wasi::wasi_import_resolver(funcs));
+  if (!inst)
+    return make_error("{}", inst.error().message);
+  std::optional<wasm::ExternVal> start;
+  if (!invoke_name) {
+    start = (*inst)->find_export("_start");
+    if (!start || start->kind != wasm::ExternKind::Func)
+      return make_error("{}: no exported function _start (not a WASI command)", opts.module);
+  }
+
+  // The watchdog thread starts before the filter, so thread creation need not be allowed.
+  std::optional<Watchdog> watchdog;
+  if (timeout_ms)
+    watchdog.emplace(interrupt, *timeout_ms);
+  // Self-confinement: from here on every thread may only make the allowlisted syscalls.
+  if (!opts.no_confine)
+    ISOBOX_CHECK(confine_wasm_engine(ConfineOptions{.filesystem = !opts.dirs.empty()}));
+  if (invoke_name) {
+    auto result = ISOBOX_TRY(invoke_export(store, **inst, *invoke_name, words));
+    watchdog.reset();
+    return exit_status(result);
+  }
+  auto result = wasm::invoke(store, start->addr, {});
+  watchdog.reset();
+  return exit_status(result);
+}
+
+void register_wasm_run(CLI::App &wasm, Context &ctx) {
+  auto opts = std::make_shared<WasmRunOptions>();
+  CLI::App *run = wasm.add_subcommand(
+      "run", "run a WASI command module (_start), or one export: module.wasm --invoke NAME ARGS");
+  // One value per occurrence (repeat the flag), so the module path is never swallowed.
+  run->add_option("--dir", opts->dirs, "grant a host directory: HOST[::GUEST][:ro]")
+      ->allow_extra_args(false);
+  run->add_option("--env", opts->env, "set a guest environment variable K=V")
+      ->allow_extra_args(false);
+  run->add_option("--max-memory", opts->max_memory, "linear memory limit in bytes");
+  run->add_option("--max-stack", opts->max_stack, "call depth limit");
+  run->add_option("--fuel", opts->fuel, "instruction budget");
+  run->add_option("--timeout", opts->timeout, "wall-clock limit, e.g. 10s or 500ms");
+  run->add_flag("--print-syscalls", opts->print_syscalls,
+                "print the seccomp allowlist the engine confines itself to, and exit");
+  run->add_flag("--no-confine", opts->no_confine, "do not install the seccomp filter (debugging)");
+  // Everything from the module path on belongs to the guest, even words that look like flags.
+  run->prefix_command();
+  run->fallthrough(false);
+  run->callback([run, opts, &ctx] {
+    if (opts->print_syscalls) {
+      ctx.exit_code = finish("wasm run", print_allowlist());
+      return;
+    }
+    auto rest = run->remaining();
+    if (!rest.empty() && rest.front() == "--")
+      rest.erase(rest.begin());
+    if (rest.empty()) {
+      ctx.exit_code = finish("wasm run", make_error("missing module.wasm"));
+      return;
+    }
+    opts->module = rest.front();
+    opts->args.assign(rest.begin() + 1, rest.end());
+    ctx.exit_code = finish("wasm run", wasm_run(*opts));
+  });
+}
+
+} // namespace isobox::cli

@@ -1,0 +1,11 @@
+;; Sleeps ~1.5 s in poll_oneoff (relative monotonic clock) so a test can inspect the running
+;; engine's /proc/PID/status (Seccomp: 2, NoNewPrivs: 1).
+(module
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (memory 1)
+  (func (export "_start")
+    (i64.store (i32.const 0) (i64.const 1))            ;; userdata
+    (i32.store8 (i32.const 8) (i32.const 0))           ;; tag: clock
+    (i32.store (i32.const 16) (i32.const 1))           ;; clock id: monotonic
+    (i64.store (i32.const 24) (i64.const 1500000000))  ;; timeout ns
+    (drop (call $poll (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 200)))))
