@@ -2,6 +2,7 @@
 #include "cli/wasm_run.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <charconv>
@@ -36,14 +37,25 @@ Result<std::vector<uint8_t>> read_file(const std::string &path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
-/// Sets the interrupt flag after `ms`, unless cancelled first (the guest finished).
+/// Sets the interrupt flag after `ms`, unless cancelled first (the guest finished). The
+/// interpreter checks the flag at loop heads and calls; a guest blocked inside a host call
+/// (fd_read on a pipe, a long poll_oneoff) cannot see it, so after a grace period the watchdog
+/// ends the process itself with the same trap report.
 class Watchdog {
 public:
+  static constexpr auto kGrace = std::chrono::milliseconds(500);
+
   Watchdog(std::atomic<bool> &flag, uint64_t ms)
       : m_thread([this, &flag, ms] {
           std::unique_lock lock(m_mutex);
-          if (!m_cv.wait_for(lock, std::chrono::milliseconds(ms), [this] { return m_done; }))
-            flag.store(true);
+          if (m_cv.wait_for(lock, std::chrono::milliseconds(ms), [this] { return m_done; }))
+            return;
+          flag.store(true);
+          if (m_cv.wait_for(lock, kGrace, [this] { return m_done; }))
+            return;
+          static constexpr char kMsg[] = "isobox: trap: interrupted\n";
+          (void)!::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+          ::_exit(kTrapExitCode);
         }) {}
   ~Watchdog() {
     {

@@ -9,7 +9,7 @@ tmp=$(mktemp -d /tmp/isobox-wasi-limit.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 "$wat2wasm" "$wat" -o "$tmp/m.wasm" || exit 1
 start=$(date +%s%N)
-timeout 60 "$isobox" wasm run "$@" "$tmp/m.wasm" >"$tmp/out" 2>"$tmp/err"
+timeout 30 "$isobox" wasm run "$@" "$tmp/m.wasm" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 cat "$tmp/err"

@@ -10,7 +10,7 @@
 
 static int escaped = 0;
 static void must_fail(const char *what, int rc) {
-  printf("%s: %s\n", what, rc < 0 ? "blocked" : "ESCAPED");
+  printf("%s: %s (%s)\n", what, rc < 0 ? "blocked" : "ESCAPED", rc < 0 ? errname(errno) : "-");
   escaped += rc >= 0;
 }
 
