@@ -48,6 +48,8 @@ public:
   Watchdog(std::atomic<bool> &flag, uint64_t ms)
       : m_thread([this, &flag, ms] {
           std::unique_lock lock(m_mutex);
+          m_started = true;
+          m_cv.notify_all();
           if (m_cv.wait_for(lock, std::chrono::milliseconds(ms), [this] { return m_done; }))
             return;
           flag.store(true);
@@ -56,7 +58,12 @@ public:
           static constexpr char kMsg[] = "isobox: trap: interrupted\n";
           (void)!::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
           ::_exit(kTrapExitCode);
-        }) {}
+        }) {
+    // Wait until the thread runs: its start-up syscalls (rseq, set_robust_list) must happen
+    // before the seccomp filter, which TSYNC also applies to this thread.
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [this] { return m_started; });
+  }
   ~Watchdog() {
     {
       std::lock_guard lock(m_mutex);
@@ -70,6 +77,7 @@ private:
   std::mutex m_mutex;
   std::condition_variable m_cv;
   bool m_done = false;
+  bool m_started = false;
   std::thread m_thread;
 };
 
