@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# containerd end-to-end: starts Debian's containerd with its own config (root, state, socket in a
+# temp dir, CRI disabled), builds an OCI image from a busybox-static rootfs with umoci, imports it
+# and drives the runtime under test through the runc shim (`ctr run --runc-binary`):
+# foreground run (output, exit code), detached task, task exec, task kill, task/container delete.
+#   containerd_e2e.sh RUNTIME RUNTIME_BIN PROBE        (RUNTIME: isobox|runc|crun)
+# Exit 0 pass, 1 fail, 77 skip (not root, containerd/ctr/umoci missing, or an isobox XFAIL).
+set -uo pipefail
+RUNTIME=$1
+RUNTIME_BIN=$2
+PROBE=$3
+here=$(cd "$(dirname "$0")" && pwd)
+
+skip() {
+  echo "SKIP: $*"
+  exit 77
+}
+[[ $(id -u) == 0 ]] || skip "containerd test needs root"
+for tool in containerd ctr containerd-shim-runc-v2 umoci jq; do
+  command -v $tool >/dev/null || skip "$tool not installed"
+done
+[[ -x $RUNTIME_BIN ]] || command -v "$RUNTIME_BIN" >/dev/null || skip "runtime $RUNTIME_BIN missing"
+[[ -x $PROBE ]] || skip "probe $PROBE not built"
+
+D=$(mktemp -d /tmp/isobox-ctrd.XXXXXX)
+SOCK=$D/containerd.sock
+NS=isobox-e2e-$$
+IMAGE=isobox.test/busybox:latest
+CONTAINERD_PID=
+
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- containerd log (tail)" >&2
+  tail -n 20 "$D/containerd.log" >&2 2>/dev/null
+  exit 1
+}
+c() { timeout -k 5 60 ctr -a "$SOCK" -n "$NS" "$@"; }
+
+cleanup() {
+  local rc=$? id p m
+  if [[ -S $SOCK ]]; then
+    for id in $(c task ls -q 2>/dev/null); do
+      c task kill -s SIGKILL "$id" >/dev/null 2>&1
+      sleep 0.2
+      c task delete -f "$id" >/dev/null 2>&1
+    done
+    for id in $(c containers ls -q 2>/dev/null); do c containers delete "$id" >/dev/null 2>&1; done
+    c images rm "$IMAGE" >/dev/null 2>&1
+  fi
+  if [[ -n $CONTAINERD_PID ]]; then
+    kill "$CONTAINERD_PID" 2>/dev/null
+    wait "$CONTAINERD_PID" 2>/dev/null
+  fi
+  # shims of this containerd (they outlive it) and anything else started with our socket path
+  for p in /proc/[0-9]*; do
+    grep -qzF -- "$SOCK" "$p/cmdline" 2>/dev/null && kill -9 "${p#/proc/}" 2>/dev/null
+  done
+  for m in $(awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
+    umount -l "$m" 2>/dev/null
+  done
+  for p in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
+    [[ -d $p ]] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null
+  done
+  rm -rf "$D"
+  if ((rc != 0)) && [[ $RUNTIME == isobox ]] &&
+    grep -Eq '^[[:space:]]*containerd([[:space:]]|#|$)' "$here/expected_failures.txt"; then
+    echo "XFAIL: containerd is listed in expected_failures.txt for isobox (exit $rc)"
+    rc=77
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+
+start_containerd() {
+  cat >"$D/config.toml" <<EOF
+version = 2
+root = "$D/root"
+state = "$D/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
+  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp",
+  "io.containerd.internal.v1.tracing"]
+[grpc]
+  address = "$SOCK"
+[ttrpc]
+  address = "$SOCK.ttrpc"
+[debug]
+  address = "$D/debug.sock"
+EOF
+  containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
+  CONTAINERD_PID=$!
+  local tries=100
+  while ((tries-- > 0)); do
+    c version >/dev/null 2>&1 && return 0
+    kill -0 "$CONTAINERD_PID" 2>/dev/null || fail "containerd exited"
+    sleep 0.1
+  done
+  fail "containerd did not come up"
+}
+
+# An OCI image (layout tarred as an archive) of busybox-static + the probe, cmd /probe info.
+build_image() {
+  local layout=$D/oci bundle=$D/unpacked a
+  umoci init --layout "$layout" || fail "umoci init"
+  umoci new --image "$layout:latest" || fail "umoci new"
+  umoci unpack --image "$layout:latest" "$bundle" >/dev/null || fail "umoci unpack"
+  mkdir -p "$bundle/rootfs"/{bin,tmp,proc,sys,dev,etc}
+  cp /bin/busybox "$bundle/rootfs/bin/busybox"
+  for a in sh echo sleep cat ls true; do ln -s busybox "$bundle/rootfs/bin/$a"; done
+  cp "$PROBE" "$bundle/rootfs/probe"
+  umoci repack --image "$layout:latest" "$bundle" || fail "umoci repack"
+  umoci config --image "$layout:latest" --clear=config.entrypoint --config.cmd=/probe \
+    --config.cmd=info --config.env=PATH=/bin || fail "umoci config"
+  tar -C "$layout" -cf "$D/image.tar" . || fail "tar"
+  c images import --base-name isobox.test/busybox "$D/image.tar" >/dev/null || fail "ctr images import"
+  c images ls -q | grep -Fx "$IMAGE" >/dev/null || fail "image $IMAGE not listed: $(c images ls -q)"
+}
+
+# run ID [args...]: `ctr run --rm` in the foreground; output in OUT, exit code in RC.
+run() {
+  local id=$1
+  shift
+  RC=0
+  OUT=$(c run --runc-binary "$RUNTIME_BIN" --runc-root "$D/runtime-root" --cgroup "/$NS/$id" \
+    --rm "$IMAGE" "$id" "$@" 2>"$D/err") || RC=$?
+}
+
+task_status() { c task ls 2>/dev/null | awk -v id="$1" '$1 == id {print $3}'; }
+
+wait_task_status() {
+  local tries=100
+  while ((tries-- > 0)); do
+    [[ $(task_status "$1") == "$2" ]] && return 0
+    sleep 0.1
+  done
+  fail "task $1 is '$(task_status "$1")', expected $2"
+}
+
+e2e() {
+  start_containerd
+  build_image
+  # 1. foreground run: image cmd, output, exit code; nothing left
+  run fg1
+  [[ $RC == 0 ]] || fail "ctr run exit $RC: $(cat "$D/err")"
+  grep -qx 'pid=1' <<<"$OUT" || fail "probe output missing pid=1: $OUT"
+  grep -qx 'env.PATH=/bin' <<<"$OUT" || fail "image env not applied"
+  run fg2 /probe exit 5
+  [[ $RC == 5 ]] || fail "exit code $RC, expected 5: $(cat "$D/err")"
+  [[ -z $(c containers ls -q) ]] || fail "containers left after run --rm: $(c containers ls -q)"
+  # 2. detached task, exec, kill, delete
+  c run -d --runc-binary "$RUNTIME_BIN" --runc-root "$D/runtime-root" --cgroup "/$NS/bg" \
+    "$IMAGE" bg /probe wait-signal >/dev/null 2>"$D/err" || fail "ctr run -d: $(cat "$D/err")"
+  wait_task_status bg RUNNING
+  OUT=$(c task exec --exec-id x1 bg /probe info 2>"$D/err") || fail "task exec: $(cat "$D/err")"
+  grep -qx 'pid=1' <<<"$OUT" && fail "exec'd process is pid 1"
+  grep -q '^pid=[0-9]' <<<"$OUT" || fail "task exec printed no probe output: $OUT"
+  RC=0
+  c task exec --exec-id x2 bg /probe exit 3 >/dev/null 2>&1 || RC=$?
+  [[ $RC == 3 ]] || fail "task exec exit code $RC, expected 3"
+  local pid
+  pid=$(c task ls | awk '$1 == "bg" {print $2}')
+  [[ -d /proc/$pid ]] || fail "task pid $pid not alive"
+  c task kill -s SIGUSR1 bg || fail "task kill"
+  wait_task_status bg STOPPED
+  c task delete bg >/dev/null || fail "task delete"
+  c containers delete bg || fail "container delete"
+  [[ -z $(c containers ls -q) ]] || fail "containers left: $(c containers ls -q)"
+  [[ ! -e $D/runtime-root/$NS/bg ]] || fail "runtime state left in $D/runtime-root/$NS/bg"
+  [[ ! -d /proc/$pid ]] || fail "task process $pid still alive"
+  local left
+  left=$(ls -d /sys/fs/cgroup/*/"$NS"/bg /sys/fs/cgroup/"$NS"/bg 2>/dev/null)
+  [[ -z $left ]] || fail "cgroup left after delete: $left"
+  # 3. kill with the default signal (SIGTERM) of a sleeping task, then delete
+  c run -d --runc-binary "$RUNTIME_BIN" --runc-root "$D/runtime-root" --cgroup "/$NS/bg2" \
+    "$IMAGE" bg2 /bin/sleep 100 >/dev/null 2>"$D/err" || fail "ctr run -d: $(cat "$D/err")"
+  wait_task_status bg2 RUNNING
+  c task kill -s SIGKILL bg2 || fail "task kill SIGKILL"
+  wait_task_status bg2 STOPPED
+  c task delete bg2 >/dev/null || fail "task delete"
+  c containers delete bg2 || fail "container delete"
+  echo "PASS: containerd e2e ($RUNTIME)"
+}
+
+e2e
