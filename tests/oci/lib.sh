@@ -160,14 +160,13 @@ cap_has() { (((0x$1 >> $2) & 1)); }
 # Mounts whose mount point lies under this test's work dir, in the host mount namespace.
 mounts_under_work() { awk -v w="$WORK" '$5 ~ "^"w {print $5}' /proc/self/mountinfo; }
 
-# Processes of this test: the runtime and the container get ISOBOX_TEST_MARK=$WORK in their
-# environment (the test shell itself does not export it).
+# Processes of this test: anything whose environment or command line names the test dir. The
+# container gets ISOBOX_TEST_MARK=$WORK in its env, the runtime is called with it too and with
+# --root under $WORK; the test shell itself exports neither. The pattern spells "." as "[.]" so
+# that grep does not find its own command line.
 procs_in_work() {
-  local p
-  for p in /proc/[0-9]*; do
-    grep -qzx "ISOBOX_TEST_MARK=$WORK" "$p/environ" 2>/dev/null && echo "${p#/proc/}"
-  done
-  return 0
+  grep -lz -- "${WORK//./[.]}" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null |
+    cut -d/ -f3 | sort -u || true
 }
 
 cgroup_dirs_of() {

@@ -281,3 +281,52 @@ test_hooks() {
     "order of the host hooks"
   expect_nothing_left "$CID"
 }
+
+# Default devices and /dev symlinks exist; linux.devices adds a node; sysctl and oomScoreAdj apply.
+test_devices_sysctl_oom() {
+  new_bundle
+  cfg '.linux.devices = [{"path":"/dev/zero2","type":"c","major":1,"minor":5,"fileMode":438,"uid":0,"gid":0}]
+       | .linux.resources.devices += [{"allow":true,"type":"c","major":1,"minor":5,"access":"rwm"}]
+       | .linux.sysctl = {"net.ipv4.ip_forward":"1","kernel.shmmni":"1234"} | .process.oomScoreAdj = 500'
+  args /bin/sh -c 'for d in null zero full random urandom tty zero2; do
+      [ -c /dev/$d ] && echo dev_$d=$(stat -c %t:%T /dev/$d); done
+    for l in fd stdin stdout stderr ptmx; do echo link_$l=$(readlink /dev/$l); done
+    head -c 4 /dev/zero2 | wc -c | sed s/^/zero2_read=/
+    echo ip_forward=$(cat /proc/sys/net/ipv4/ip_forward) shmmni=$(cat /proc/sys/kernel/shmmni)
+    /probe info'
+  run_container
+  expect_ok
+  expect_eq "$(val dev_null)" 1:3 /dev/null
+  expect_eq "$(val dev_zero)" 1:5 /dev/zero
+  expect_eq "$(val dev_full)" 1:7 /dev/full
+  expect_eq "$(val dev_random)" 1:8 /dev/random
+  expect_eq "$(val dev_urandom)" 1:9 /dev/urandom
+  expect_eq "$(val dev_tty)" 5:0 /dev/tty
+  expect_eq "$(val dev_zero2)" 1:5 "linux.devices /dev/zero2"
+  expect_eq "$(val zero2_read)" 4 "read from /dev/zero2"
+  expect_eq "$(val link_fd)" /proc/self/fd /dev/fd
+  expect_eq "$(val link_stdin)" /proc/self/fd/0 /dev/stdin
+  expect_eq "$(val link_stdout)" /proc/self/fd/1 /dev/stdout
+  expect_eq "$(val link_stderr)" /proc/self/fd/2 /dev/stderr
+  expect_eq "$(val link_ptmx)" pts/ptmx /dev/ptmx
+  expect_match "$OUT" 'ip_forward=1 shmmni=1234' sysctl
+  expect_eq "$(val oom_score_adj)" 500 oomScoreAdj
+}
+
+# Mount flags on binds: noexec refuses exec, nosuid shows, nodev refuses device access.
+test_mount_flags() {
+  new_bundle
+  mkdir -p "$WORK/bin-dir"
+  cp "$PROBE" "$WORK/bin-dir/probe2"
+  cfg '.mounts += [{"destination":"/mnt/noexec","type":"bind","source":$d,"options":["bind","noexec","nosuid","nodev"]},
+                   {"destination":"/mnt/exec","type":"bind","source":$d,"options":["bind","ro"]}]' \
+    --arg d "$WORK/bin-dir"
+  args /bin/sh -c '/mnt/noexec/probe2 exit 0 2>/dev/null && echo noexec_run=ok || echo noexec_run=refused
+    /mnt/exec/probe2 exit 0 && echo exec_run=ok; /probe info'
+  run_container
+  expect_ok
+  expect_eq "$(val noexec_run)" refused "exec from a noexec bind"
+  expect_eq "$(val exec_run)" ok "exec from a ro bind"
+  expect_match "$(grep '^mount=/mnt/noexec ' <<<"$OUT")" 'nosuid.*nodev.*noexec|noexec' "noexec bind flags"
+  expect_match "$(grep '^mount=/mnt/noexec ' <<<"$OUT")" 'nosuid' "nosuid bind flag"
+}

@@ -188,3 +188,77 @@ wait_for_socket() {
   done
   fail "socket $1 never appeared"
 }
+
+# pause freezes every process of the container, resume thaws them.
+test_pause_resume() {
+  new_bundle
+  args /bin/sh -c 'while true; do date +%s%N >/tmp/tick; sleep 0.05; done'
+  create_container
+  rt start "$CID"
+  wait_status running
+  rt pause "$CID" || fail "pause failed"
+  wait_status paused
+  local pid a b
+  pid=$(state_field pid)
+  a=$(cat "/proc/$pid/root/tmp/tick")
+  sleep 0.5
+  b=$(cat "/proc/$pid/root/tmp/tick")
+  expect_eq "$b" "$a" "the paused container kept running"
+  rt resume "$CID" || fail "resume failed"
+  wait_status running
+  sleep 0.5
+  expect_ne "$(cat "/proc/$pid/root/tmp/tick")" "$a" "the resumed container is still frozen"
+  rt delete --force "$CID"
+  expect_nothing_left "$CID"
+}
+
+# kill --all signals every process of the container, including exec'd ones.
+test_kill_all() {
+  new_bundle
+  args /bin/sleep 100
+  create_container
+  rt start "$CID"
+  wait_status running
+  rt exec --detach --pid-file "$WORK/exec.pid" "$CID" /bin/sleep 100 || fail "exec --detach failed"
+  local epid
+  epid=$(cat "$WORK/exec.pid")
+  rt kill --all "$CID" KILL || fail "kill --all failed"
+  wait_status stopped
+  local tries=50
+  while [[ -d /proc/$epid ]] && ((tries-- > 0)); do sleep 0.1; done
+  [[ ! -d /proc/$epid ]] || fail "exec'd process $epid survived kill --all"
+  rt delete "$CID"
+  expect_nothing_left "$CID"
+}
+
+# --no-pivot uses chroot-like root switching; the container still sees only its rootfs.
+test_no_pivot() {
+  new_bundle
+  args /bin/sh -c 'ls / | tr "\n" " "'
+  CREATED_IDS+=("$CID")
+  RC=0
+  rt run --no-pivot --bundle "$BUNDLE" "$CID" </dev/null >"$WORK/out" 2>"$WORK/err" || RC=$?
+  OUT=$(cat "$WORK/out")
+  ERR=$(cat "$WORK/err")
+  expect_ok
+  expect_match "$OUT" 'probe' "root listing"
+  expect_no_match "$OUT" '(^| )(work|home|usr/lib)( |$)' "root listing shows host paths"
+  expect_nothing_left "$CID"
+}
+
+# spec writes a default config.json that the runtime itself can run; features prints JSON.
+test_spec_features() {
+  new_bundle
+  rm "$BUNDLE/config.json"
+  (cd "$BUNDLE" && rt spec) || fail "spec failed"
+  jq -e '.ociVersion and .process.args and .root.path == "rootfs" and (.linux.namespaces | length > 0)' \
+    "$BUNDLE/config.json" >/dev/null || fail "spec wrote an unusable config.json"
+  (cd "$BUNDLE" && ! rt spec 2>/dev/null) || fail "spec overwrote an existing config.json"
+  cfg '.process.terminal = false | .process.args = ["/probe", "exit", "4"] | .linux.cgroupsPath = $c' \
+    --arg c "/$CID"
+  run_container
+  expect_rc 4
+  [[ $RUNTIME != crun ]] || return 0 # crun 1.8 has no features verb
+  rt features | jq -e '.ociVersionMin and .ociVersionMax and (.linux.namespaces | index("pid"))' \
+    >/dev/null || fail "features JSON lacks ociVersionMin/Max or namespaces: $(rt features)"
+}
