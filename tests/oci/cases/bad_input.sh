@@ -6,6 +6,7 @@ expect_clean_failure() {
   [[ $RC != 0 ]] || fail "$1: succeeded (exit 0), expected an error"
   ((RC < 124 || RC > 137)) || fail "$1: runtime timed out or crashed (exit $RC): $ERR"
   [[ -n $ERR ]] || fail "$1: no error message on stderr"
+  (($(wc -l <<<"$ERR") == 1)) || fail "$1: expected one error line, got: $ERR"
   log "$1: exit $RC: $(head -n1 <<<"$ERR")"
   expect_nothing_left "$CID"
 }

@@ -204,3 +204,27 @@ test_sec_exe_overwrite_selftest() {
   expect_eq "$(val exe_target)" /bin/victim "target found"
   expect_eq "$(val exe_write)" ok "reopening a writable executable"
 }
+
+# CVE-2025-31133 class: an image whose /dev/null is a symlink (to a file the container could
+# then see through every masked path) cannot redirect maskedPaths. Here /dev comes from the image
+# (no tmpfs on /dev), /dev/null points at /proc/sys/kernel/hostname: masked paths must still read
+# empty, /dev/null must be the real device.
+test_sec_devnull_symlink() {
+  unsupported_by runc "runc 1.1.5 predates the CVE-2025-31133 fix (runc 1.2.8): with this image the container's output vanishes and the masked-path check fails"
+  local masked=
+  for masked in /proc/kcore /proc/timer_list /proc/keys; do
+    [[ -e $masked ]] && break
+  done
+  new_bundle
+  cfg '.mounts |= map(select(.destination | startswith("/dev") | not))'
+  ln -s ../proc/sys/kernel/hostname "$BUNDLE/rootfs/dev/null"
+  args /bin/sh -c "/probe try-read $masked; stat -c devnull=%F:%t:%T /dev/null"
+  run_container
+  if [[ $RC == 0 ]]; then
+    expect_eq "$(val read_bytes)" 0 "bytes read from masked $masked"
+    expect_eq "$(val devnull)" "character special file:1:3" "/dev/null"
+  else
+    log "refused: $ERR"
+  fi
+  expect_nothing_left "$CID"
+}
