@@ -7,7 +7,7 @@
 
 : "${RUNTIME:?}" "${RUNTIME_BIN:?}" "${PROBE:?}" "${OCI_TEST_DIR:?}"
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-RT_TIMEOUT=${RT_TIMEOUT:-30}
+RT_TIMEOUT=${RT_TIMEOUT:-20}
 
 WORK=$(mktemp -d /tmp/isobox-oci.XXXXXX)
 chmod 755 "$WORK"
@@ -188,6 +188,7 @@ expect_nothing_left() {
 
 cleanup() {
   local rc=$? id p m
+  RT_TIMEOUT=10
   for id in "${CREATED_IDS[@]}"; do
     rt kill "$id" KILL >/dev/null 2>&1 || true
     rt delete --force "$id" >/dev/null 2>&1 || true
@@ -201,3 +202,4 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+trap 'exit 124' TERM INT

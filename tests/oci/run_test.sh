@@ -33,7 +33,9 @@ expected_failure() {
     grep -Eq "^[[:space:]]*$name([[:space:]]|#|$)" "$OCI_TEST_DIR/expected_failures.txt"
 }
 
-(
+# The test body runs in a child bash under a deadline (below CTest's TIMEOUT) so that a hanging
+# runtime gets SIGTERM, and lib.sh's EXIT trap still removes containers, mounts and temp files.
+if [[ ${OCI_TEST_INNER:-} == 1 ]]; then
   set -e
   # shellcheck source=lib.sh
   source "$OCI_TEST_DIR/lib.sh"
@@ -43,8 +45,11 @@ expected_failure() {
   done
   declare -F "test_$name" >/dev/null || fail "no such test: $name"
   "test_$name"
-)
+  exit 0
+fi
+OCI_TEST_INNER=1 timeout -k 30 "${OCI_TEST_DEADLINE:-150}" bash "$0" "$@"
 rc=$?
+((rc != 124)) || echo "TIMEOUT: $name did not finish within ${OCI_TEST_DEADLINE:-150}s"
 if ((rc == 77)); then
   exit 77
 elif ((rc != 0)) && expected_failure; then
