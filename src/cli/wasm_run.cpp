@@ -1,6 +1,9 @@
 // `isobox wasm run [--dir H[::G][:ro]] [--env K=V] [limits] module.wasm [args...]`: WASI _start.
 #include "cli/wasm_run.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,6 +101,32 @@ Result<wasm::wasi::WasiConfig> wasi_config(const WasmRunOptions &opts,
 
 } // namespace
 
+Result<UniqueFd> listen_tcp(std::string_view spec) {
+  const size_t colon = spec.rfind(':');
+  if (colon == std::string_view::npos)
+    return make_error("--tcp-listen {}: expected ADDR:PORT", spec);
+  const std::string addr(spec.substr(0, colon));
+  uint16_t port = 0;
+  const auto port_text = spec.substr(colon + 1);
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() ||
+      ::inet_pton(AF_INET, addr.c_str(), &sa.sin_addr) != 1)
+    return make_error("--tcp-listen {}: expected IPv4ADDR:PORT", spec);
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd)
+    return sys_error("--tcp-listen {}: socket", spec);
+  const int one = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr *>(&sa), sizeof sa) != 0)
+    return sys_error("--tcp-listen {}: bind", spec);
+  if (::listen(fd.get(), 128) != 0)
+    return sys_error("--tcp-listen {}: listen", spec);
+  return fd;
+}
+
 Result<uint64_t> parse_duration_ms(std::string_view text) {
   uint64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -138,6 +167,12 @@ Result<int> wasm_run(const WasmRunOptions &opts) {
   auto module = ISOBOX_TRY(wasm::decode(bytes));
   auto validated = ISOBOX_TRY(wasm::validate(std::move(module)));
 
+  // Listening sockets are bound now, as the confined engine may not create sockets.
+  std::vector<UniqueFd> listeners;
+  for (const auto &spec : opts.tcp_listen) {
+    listeners.push_back(ISOBOX_TRY(listen_tcp(spec)));
+    wasi_cfg.sockets.push_back(listeners.back().get());
+  }
   std::atomic<bool> interrupt{false};
   wasm::StoreLimits limits;
   if (opts.max_memory)
@@ -165,7 +200,8 @@ Result<int> wasm_run(const WasmRunOptions &opts) {
     watchdog.emplace(interrupt, *timeout_ms);
   // Self-confinement: from here on every thread may only make the allowlisted syscalls.
   if (!opts.no_confine)
-    ISOBOX_CHECK(confine_wasm_engine(ConfineOptions{.filesystem = !opts.dirs.empty()}));
+    ISOBOX_CHECK(confine_wasm_engine(
+        ConfineOptions{.filesystem = !opts.dirs.empty(), .sockets = !opts.tcp_listen.empty()}));
   if (invoke_name) {
     auto result = ISOBOX_TRY(invoke_export(store, **inst, *invoke_name, words));
     watchdog.reset();
@@ -184,6 +220,9 @@ void register_wasm_run(CLI::App &wasm, Context &ctx) {
   run->add_option("--dir", opts->dirs, "grant a host directory: HOST[::GUEST][:ro]")
       ->allow_extra_args(false);
   run->add_option("--env", opts->env, "set a guest environment variable K=V")
+      ->allow_extra_args(false);
+  run->add_option("--tcp-listen", opts->tcp_listen,
+                  "listen on IPv4 ADDR:PORT; the guest gets it as a pre-opened socket")
       ->allow_extra_args(false);
   run->add_option("--max-memory", opts->max_memory, "linear memory limit in bytes");
   run->add_option("--max-stack", opts->max_stack, "call depth limit");
