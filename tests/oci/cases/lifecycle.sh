@@ -91,7 +91,7 @@ test_list_ps() {
   wait_status running
   local pid listed
   pid=$(state_field pid)
-  rt list | grep -E "^$CID[[:space:]]+$pid[[:space:]]+running" >/dev/null ||
+  rt list | grep -E "^${CID}[[:space:]]+${pid}[[:space:]]+running" >/dev/null ||
     fail "list does not show $CID $pid running: $(rt list)"
   listed=$(rt list --format json | jq -r --arg id "$CID" '.[] | select(.id == $id) | .status')
   expect_eq "$listed" running "list --format json status"

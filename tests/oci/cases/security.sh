@@ -228,3 +228,25 @@ test_sec_devnull_symlink() {
   fi
   expect_nothing_left "$CID"
 }
+
+# CVE-2016-9962: the container's PID 1 (default capabilities, no CAP_SYS_PTRACE, which would
+# override non-dumpability) tries to ptrace every process that appears while `exec` joins; the
+# runtime must not be attachable before it has exec'd the user's program.
+test_sec_ptrace_joining_exec() {
+  new_bundle
+  args /probe try-ptrace-join 5
+  create_container
+  rt start "$CID"
+  wait_file_match "$WORK/ctr.out" '^ready'
+  local i
+  for i in 1 2 3 4 5; do
+    rt exec "$CID" /bin/true >/dev/null 2>&1 || true
+  done
+  wait_file_match "$WORK/ctr.out" '^ptrace_runtime_attached=' 15
+  OUT=$(cat "$WORK/ctr.out")
+  log "attempts $(val ptrace_attempts), last error $(val ptrace_last_error)"
+  expect_eq "$(val ptrace_runtime_attached)" 0 "ptrace attach to the joining runtime ($(val ptrace_runtime_exe))"
+  [[ $(val ptrace_attempts) -gt 0 ]] || fail "the probe saw no joining process"
+  rt delete --force "$CID"
+  expect_nothing_left "$CID"
+}

@@ -379,6 +379,52 @@ static int try_exe_overwrite(int seconds) {
   return 0;
 }
 
+// CVE-2016-9962: as the container's PID 1, try to ptrace every new process that appears (e.g. a
+// runtime joining the container for `exec`) while it is still the runtime; report whether an
+// attach ever succeeded on a process whose executable was not busybox or this probe.
+static int try_ptrace_join(int seconds) {
+  static char seen[1 << 16];
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  self[n < 0 ? 0 : n] = 0;
+  printf("ready\n");
+  fflush(stdout);
+  int attempts = 0, runtime_attached = 0, last_errno = 0;
+  char runtime_exe[PATH_MAX] = "";
+  time_t end = time(NULL) + seconds;
+  while (time(NULL) < end) {
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+      int pid = atoi(e->d_name);
+      if (pid <= 1 || pid == getpid() || pid >= (int)sizeof seen || seen[pid])
+        continue;
+      seen[pid] = 1;
+      attempts++;
+      if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) != 0) {
+        last_errno = errno;
+        continue;
+      }
+      int status;
+      waitpid(pid, &status, __WALL);
+      char path[64], exe[PATH_MAX];
+      snprintf(path, sizeof path, "/proc/%d/exe", pid);
+      ssize_t m = readlink(path, exe, sizeof exe - 1);
+      exe[m < 0 ? 0 : m] = 0;
+      if (m >= 0 && strcmp(exe, self) != 0 && !strstr(exe, "busybox")) {
+        runtime_attached = 1;
+        snprintf(runtime_exe, sizeof runtime_exe, "%s", exe);
+      }
+      ptrace(PTRACE_DETACH, pid, NULL, NULL);
+    }
+    if (d)
+      closedir(d);
+  }
+  printf("ptrace_attempts=%d\nptrace_last_error=%s\n", attempts, errno_name(last_errno));
+  printf("ptrace_runtime_attached=%d\nptrace_runtime_exe=%s\n", runtime_attached, runtime_exe);
+  return 0;
+}
+
 static int wait_signal(void) {
   sigset_t set;
   sigfillset(&set);
@@ -396,7 +442,7 @@ static int usage(void) {
   fprintf(stderr, "usage: probe info | exit N | sleep SECONDS | wait-signal | try-mount DIR |\n"
                   "  try-umount DIR | try-remount-rw DIR | try-write PATH [DATA] | try-read PATH |\n"
                   "  try-ptrace PID | try-init-module | try-unshare | try-cgroup-escape DIR |\n"
-                  "  try-exe-overwrite SECONDS | try-sethostname NAME\n");
+                  "  try-exe-overwrite SECONDS | try-ptrace-join SECONDS | try-sethostname NAME\n");
   return 2;
 }
 
@@ -440,6 +486,8 @@ int main(int argc, char **argv) {
     return try_cgroup_escape(arg);
   if (strcmp(cmd, "try-exe-overwrite") == 0 && arg)
     return try_exe_overwrite(atoi(arg));
+  if (strcmp(cmd, "try-ptrace-join") == 0 && arg)
+    return try_ptrace_join(atoi(arg));
   if (strcmp(cmd, "try-sethostname") == 0 && arg)
     return result("sethostname", sethostname(arg, strlen(arg)));
   return usage();
