@@ -118,3 +118,19 @@ test_bad_invalid_id() {
   done
   [[ -z $(procs_in_work) ]] || fail "processes left behind"
 }
+
+# containerd's shim reads errors from --log in JSON: a failing create writes a JSON line with
+# level error and the reason in msg.
+test_bad_log_json() {
+  new_bundle
+  cfg '.linux.namespaces += [{"type":"bogus"}]'
+  CREATED_IDS+=("$CID")
+  RC=0
+  rt --log "$WORK/log.json" --log-format json create --bundle "$BUNDLE" "$CID" </dev/null \
+    >/dev/null 2>"$WORK/err" || RC=$?
+  [[ $RC != 0 ]] || fail "create with a bogus namespace succeeded"
+  [[ -s $WORK/log.json ]] || fail "nothing written to --log"
+  jq -se 'map(select(.level == "error" and (.msg | length > 0))) | length > 0' "$WORK/log.json" \
+    >/dev/null || fail "no JSON error line in the log: $(cat "$WORK/log.json")"
+  expect_nothing_left "$CID"
+}

@@ -76,9 +76,9 @@ static void print_file_line(const char *key, const char *path) {
 static void report_status(void) {
   static const struct {
     const char *field, *key;
-  } fields[] = {{"CapInh:", "cap_inh"},         {"CapPrm:", "cap_prm"},  {"CapEff:", "cap_eff"},
-                {"CapBnd:", "cap_bnd"},         {"CapAmb:", "cap_amb"},  {"NoNewPrivs:", "no_new_privs"},
-                {"Seccomp:", "seccomp"},        {"Uid:", "status_uid"}, {"Gid:", "status_gid"}};
+  } fields[] = {{"CapInh:", "cap_inh"},  {"CapPrm:", "cap_prm"}, {"CapEff:", "cap_eff"},
+                {"CapBnd:", "cap_bnd"},  {"CapAmb:", "cap_amb"}, {"NoNewPrivs:", "no_new_privs"},
+                {"Seccomp:", "seccomp"}, {"Uid:", "status_uid"}, {"Gid:", "status_gid"}};
   char line[4096];
   FILE *f = fopen("/proc/self/status", "re");
   if (!f) {
@@ -103,8 +103,8 @@ static void report_status(void) {
 static void report_ids(void) {
   gid_t groups[256];
   int n = getgroups(256, groups);
-  printf("pid=%d\nppid=%d\nuid=%d\ngid=%d\neuid=%d\negid=%d\ngroups=", (int)getpid(), (int)getppid(),
-         (int)getuid(), (int)getgid(), (int)geteuid(), (int)getegid());
+  printf("pid=%d\nppid=%d\nuid=%d\ngid=%d\neuid=%d\negid=%d\ngroups=", (int)getpid(),
+         (int)getppid(), (int)getuid(), (int)getgid(), (int)geteuid(), (int)getegid());
   for (int i = 0; i < n; i++)
     printf("%s%d", i ? "," : "", (int)groups[i]);
   printf("\n");
@@ -439,10 +439,11 @@ static int wait_signal(void) {
 }
 
 static int usage(void) {
-  fprintf(stderr, "usage: probe info | exit N | sleep SECONDS | wait-signal | try-mount DIR |\n"
-                  "  try-umount DIR | try-remount-rw DIR | try-write PATH [DATA] | try-read PATH |\n"
-                  "  try-ptrace PID | try-init-module | try-unshare | try-cgroup-escape DIR |\n"
-                  "  try-exe-overwrite SECONDS | try-ptrace-join SECONDS | try-sethostname NAME\n");
+  fprintf(stderr,
+          "usage: probe info | exit N | sleep SECONDS | wait-signal | try-mount DIR |\n"
+          "  try-umount DIR | try-remount-rw DIR | try-write PATH [DATA] | try-read PATH |\n"
+          "  try-ptrace PID | try-init-module | try-unshare | try-cgroup-escape DIR |\n"
+          "  try-exe-overwrite SECONDS | try-ptrace-join SECONDS | try-sethostname NAME\n");
   return 2;
 }
 
