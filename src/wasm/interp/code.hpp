@@ -56,7 +56,60 @@ namespace isobox::wasm {
   X(BrIfI32GeS)                                                                                    \
   X(BrIfI32GeU)                                                                                    \
   X(I32AddImm) /* dst a imm */                                                                     \
-  X(ExitOp)    /* leaves the interpreter loop (bottom of every invoke) */
+  /* i32 operator with an immediate second operand: dst a imm */                                   \
+  X(I32MulImm)                                                                                     \
+  X(I32AndImm)                                                                                     \
+  X(I32OrImm)                                                                                      \
+  X(I32XorImm)                                                                                     \
+  X(I32ShlImm)                                                                                     \
+  X(I32ShrSImm)                                                                                    \
+  X(I32ShrUImm)                                                                                    \
+  X(I32EqImm)                                                                                      \
+  X(I32NeImm)                                                                                      \
+  X(I32LtSImm)                                                                                     \
+  X(I32LtUImm)                                                                                     \
+  X(I32GtSImm)                                                                                     \
+  X(I32GtUImm)                                                                                     \
+  X(I32LeSImm)                                                                                     \
+  X(I32LeUImm)                                                                                     \
+  X(I32GeSImm)                                                                                     \
+  X(I32GeUImm)                                                                                     \
+  /* fused compare-with-immediate + branch: a imm off */                                           \
+  X(BrIfI32EqImm)                                                                                  \
+  X(BrIfI32NeImm)                                                                                  \
+  X(BrIfI32LtSImm)                                                                                 \
+  X(BrIfI32LtUImm)                                                                                 \
+  X(BrIfI32GtSImm)                                                                                 \
+  X(BrIfI32GtUImm)                                                                                 \
+  X(BrIfI32LeSImm)                                                                                 \
+  X(BrIfI32LeUImm)                                                                                 \
+  X(BrIfI32GeSImm)                                                                                 \
+  X(BrIfI32GeUImm)                                                                                 \
+  /* load/store at address (slot + imm, i32 wrap) + offset: dst|val addr imm off */                \
+  X(I32LoadK)                                                                                      \
+  X(I64LoadK)                                                                                      \
+  X(F32LoadK)                                                                                      \
+  X(F64LoadK)                                                                                      \
+  X(I32Load8SK)                                                                                    \
+  X(I32Load8UK)                                                                                    \
+  X(I32Load16SK)                                                                                   \
+  X(I32Load16UK)                                                                                   \
+  X(I64Load8SK)                                                                                    \
+  X(I64Load8UK)                                                                                    \
+  X(I64Load16SK)                                                                                   \
+  X(I64Load16UK)                                                                                   \
+  X(I64Load32SK)                                                                                   \
+  X(I64Load32UK)                                                                                   \
+  X(I32StoreK)                                                                                     \
+  X(I64StoreK)                                                                                     \
+  X(F32StoreK)                                                                                     \
+  X(F64StoreK)                                                                                     \
+  X(I32Store8K)                                                                                    \
+  X(I32Store16K)                                                                                   \
+  X(I64Store8K)                                                                                    \
+  X(I64Store16K)                                                                                   \
+  X(I64Store32K)                                                                                   \
+  X(ExitOp) /* leaves the interpreter loop (bottom of every invoke) */
 
 enum class IOp : uint16_t {
 #define OP(prefix, code, name, ident, imm, r, p1, p2) ident,

@@ -264,7 +264,8 @@ do_call:
       TRAP(trap_text::kStackExhausted);
     frames[depth++] = Frame{ip, fp, inst};
     fp = nfp;
-    std::memset(fp + code->num_params, 0, sizeof(uint64_t) * code->num_locals);
+    for (uint64_t *p = fp + code->num_params, *e = p + code->num_locals; p < e; ++p)
+      *p = 0;
     if (callee->module != inst) {
       inst = callee->module;
       RELOAD_MEMORY();
@@ -276,8 +277,10 @@ L_ReturnOp : {
   const Frame &f = frames[--depth];
   ip = f.ip;
   fp = f.fp;
-  inst = f.inst;
-  RELOAD_MEMORY();
+  if (f.inst != inst) { // mem/memsize are shared by all frames of one instance
+    inst = f.inst;
+    RELOAD_MEMORY();
+  }
   NEXT();
 }
 L_ExitOp:
@@ -452,6 +455,92 @@ L_ElemDropOp:
   inst->elems[ip[1]].refs.clear();
   ip += 2;
   NEXT();
+
+  // ---- immediate-operand and fused forms ----
+#define BIN_IMM(name, get, expr)                                                                   \
+  L_##name : {                                                                                     \
+    const auto a = get(2);                                                                         \
+    const uint32_t b = ip[3];                                                                      \
+    PUT32(1, expr);                                                                                \
+    ip += 4;                                                                                       \
+    NEXT();                                                                                        \
+  }
+  BIN_IMM(I32MulImm, U32, a * b)
+  BIN_IMM(I32AndImm, U32, a & b)
+  BIN_IMM(I32OrImm, U32, a | b)
+  BIN_IMM(I32XorImm, U32, a ^ b)
+  BIN_IMM(I32ShlImm, U32, a << (b & 31))
+  BIN_IMM(I32ShrSImm, S32, a >> (b & 31))
+  BIN_IMM(I32ShrUImm, U32, a >> (b & 31))
+  BIN_IMM(I32EqImm, U32, a == b)
+  BIN_IMM(I32NeImm, U32, a != b)
+  BIN_IMM(I32LtSImm, S32, a < static_cast<int32_t>(b))
+  BIN_IMM(I32LtUImm, U32, a < b)
+  BIN_IMM(I32GtSImm, S32, a > static_cast<int32_t>(b))
+  BIN_IMM(I32GtUImm, U32, a > b)
+  BIN_IMM(I32LeSImm, S32, a <= static_cast<int32_t>(b))
+  BIN_IMM(I32LeUImm, U32, a <= b)
+  BIN_IMM(I32GeSImm, S32, a >= static_cast<int32_t>(b))
+  BIN_IMM(I32GeUImm, U32, a >= b)
+#define FUSED_IMM(name, T, cmp)                                                                    \
+  L_##name : if (static_cast<T>(S(1)) cmp static_cast<T>(ip[2])) ip +=                             \
+             static_cast<int32_t>(ip[3]);                                                          \
+  else ip += 4;                                                                                    \
+  NEXT();
+  FUSED_IMM(BrIfI32EqImm, uint32_t, ==)
+  FUSED_IMM(BrIfI32NeImm, uint32_t, !=)
+  FUSED_IMM(BrIfI32LtSImm, int32_t, <)
+  FUSED_IMM(BrIfI32LtUImm, uint32_t, <)
+  FUSED_IMM(BrIfI32GtSImm, int32_t, >)
+  FUSED_IMM(BrIfI32GtUImm, uint32_t, >)
+  FUSED_IMM(BrIfI32LeSImm, int32_t, <=)
+  FUSED_IMM(BrIfI32LeUImm, uint32_t, <=)
+  FUSED_IMM(BrIfI32GeSImm, int32_t, >=)
+  FUSED_IMM(BrIfI32GeUImm, uint32_t, >=)
+#define LOADK(name, T, put)                                                                        \
+  L_##name##K : {                                                                                  \
+    const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(U32(2) + ip[3])) + ip[4];      \
+    if (ea + sizeof(T) > memsize)                                                                  \
+      TRAP(trap_text::kMemOob);                                                                    \
+    T v;                                                                                           \
+    std::memcpy(&v, mem + ea, sizeof(T));                                                          \
+    put(1, v);                                                                                     \
+    ip += 5;                                                                                       \
+    NEXT();                                                                                        \
+  }
+  LOADK(I32Load, uint32_t, PUT32)
+  LOADK(I64Load, uint64_t, PUT64)
+  LOADK(F32Load, uint32_t, PUT32)
+  LOADK(F64Load, uint64_t, PUT64)
+  LOADK(I32Load8S, int8_t, PUT32)
+  LOADK(I32Load8U, uint8_t, PUT32)
+  LOADK(I32Load16S, int16_t, PUT32)
+  LOADK(I32Load16U, uint16_t, PUT32)
+  LOADK(I64Load8S, int8_t, PUT64)
+  LOADK(I64Load8U, uint8_t, PUT64)
+  LOADK(I64Load16S, int16_t, PUT64)
+  LOADK(I64Load16U, uint16_t, PUT64)
+  LOADK(I64Load32S, int32_t, PUT64)
+  LOADK(I64Load32U, uint32_t, PUT64)
+#define STOREK(name, T)                                                                            \
+  L_##name##K : {                                                                                  \
+    const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(U32(1) + ip[3])) + ip[4];      \
+    if (ea + sizeof(T) > memsize)                                                                  \
+      TRAP(trap_text::kMemOob);                                                                    \
+    const T v = static_cast<T>(S(2));                                                              \
+    std::memcpy(mem + ea, &v, sizeof(T));                                                          \
+    ip += 5;                                                                                       \
+    NEXT();                                                                                        \
+  }
+  STOREK(I32Store, uint32_t)
+  STOREK(I64Store, uint64_t)
+  STOREK(F32Store, uint32_t)
+  STOREK(F64Store, uint64_t)
+  STOREK(I32Store8, uint8_t)
+  STOREK(I32Store16, uint16_t)
+  STOREK(I64Store8, uint8_t)
+  STOREK(I64Store16, uint16_t)
+  STOREK(I64Store32, uint32_t)
 
   // ---- numeric ----
 #define UN(name, get, put, expr)                                                                   \

@@ -100,6 +100,8 @@ private:
     const uint32_t pos = static_cast<uint32_t>(m_out.code.size());
     m_out.code.push_back(static_cast<uint32_t>(m_handlers[static_cast<unsigned>(op)]));
     m_out.code.insert(m_out.code.end(), imms);
+    m_prev_pos = m_last_pos;
+    m_prev_op = m_last_op;
     m_last_pos = pos;
     m_last_op = op;
     m_last_dst_word = -1;
@@ -112,6 +114,7 @@ private:
     return pos;
   }
   void label_here() {
+    m_barrier = here();
     m_last_op = IOp::Count_;
     m_last_dst_word = -1;
   }
@@ -166,6 +169,7 @@ private:
   Result<void> op_call(const FuncType &ft, std::optional<Operand> table_index, const Instr &in);
   Result<void> op_local_set(uint32_t idx, bool tee);
   Result<void> op_memory(const Instr &in);
+  bool added_address(IOp op, uint32_t pos, const Operand &addr) const;
   Result<void> op_simple(const Instr &in);
   Result<void> op_table(const Instr &in);
   Result<FuncType> block_type(const BlockType &bt);
@@ -194,6 +198,9 @@ private:
   uint32_t m_last_pos = 0;
   IOp m_last_op = IOp::Count_;
   int64_t m_last_dst_word = -1;
+  uint32_t m_prev_pos = 0; ///< the instruction before the last one
+  IOp m_prev_op = IOp::Count_;
+  uint32_t m_barrier = 0; ///< code before this may be a branch target's predecessor: never rewound
 };
 
 Result<CompiledFunc> FuncCompiler::run() {
@@ -285,6 +292,17 @@ bool FuncCompiler::try_fuse_cond(const Operand &cond, bool branch_if_true, uint3
     m_out.code.resize(pos);
     uint32_t p = emit(branch_if_true ? IOp::BrIfZ : IOp::BrIfNz, {a, 0});
     word = p + 2;
+    return true;
+  }
+  if (m_last_op >= IOp::I32EqImm && m_last_op <= IOp::I32GeUImm && here() == pos + 4) {
+    const uint32_t a = m_out.code[pos + 2], imm = m_out.code[pos + 3];
+    const unsigned k = static_cast<unsigned>(m_last_op) - static_cast<unsigned>(IOp::I32EqImm);
+    const IOp fused =
+        fused_branch(static_cast<IOp>(static_cast<unsigned>(IOp::I32Eq) + k), branch_if_true);
+    const unsigned f = static_cast<unsigned>(fused) - static_cast<unsigned>(IOp::BrIfI32Eq);
+    m_out.code.resize(pos);
+    uint32_t p = emit(static_cast<IOp>(static_cast<unsigned>(IOp::BrIfI32EqImm) + f), {a, imm, 0});
+    word = p + 3;
     return true;
   }
   if (m_last_op >= IOp::I32Eq && m_last_op <= IOp::I32GeU && here() == pos + 4) {
@@ -651,6 +669,18 @@ Result<void> FuncCompiler::instr(const Instr &in) {
   }
 }
 
+/// True if `addr` is the canonical result of the I32AddImm at `pos`, rewindable.
+bool FuncCompiler::added_address(IOp op, uint32_t pos, const Operand &addr) const {
+  return op == IOp::I32AddImm && pos >= m_barrier && pos + 4 <= here() &&
+         m_out.code[pos + 1] == addr.slot && addr.slot >= m_fss;
+}
+
+/// The load/store variant that adds an immediate to the address slot first.
+IOp k_variant(Opcode op) {
+  const unsigned i = static_cast<unsigned>(op) - static_cast<unsigned>(Opcode::I32Load);
+  return static_cast<IOp>(static_cast<unsigned>(IOp::I32LoadK) + i);
+}
+
 Result<void> FuncCompiler::op_memory(const Instr &in) {
   const OpcodeInfo &info = opcode_info(in.op);
   if (in.op == Opcode::MemoryInit)
@@ -698,17 +728,42 @@ Result<void> FuncCompiler::op_memory(const Instr &in) {
   }
   if (in.a >= 32 || (1u << in.a) > (1u << natural_align_log2(info.imm)))
     return make_error("alignment must not be larger than natural");
+  const uint32_t off = static_cast<uint32_t>(in.c);
   if (info.result != SigType::_) { // load
     Operand addr = ISOBOX_TRY(pop(ValType::I32));
     push(sig_type(info.result));
-    if (live())
-      emit_dst(to_iop(in.op), {m_stack.back().slot, addr.slot, static_cast<uint32_t>(in.c)});
+    if (!live())
+      return {};
+    const uint32_t dst = m_stack.back().slot;
+    if (here() == m_last_pos + 4 && added_address(m_last_op, m_last_pos, addr)) {
+      const uint32_t a = m_out.code[m_last_pos + 2], k = m_out.code[m_last_pos + 3];
+      m_out.code.resize(m_last_pos);
+      emit_dst(k_variant(in.op), {dst, a, k, off});
+    } else {
+      emit_dst(to_iop(in.op), {dst, addr.slot, off});
+    }
     return {};
   }
   Operand v = ISOBOX_TRY(pop(sig_type(info.param2)));
   Operand addr = ISOBOX_TRY(pop(ValType::I32));
-  if (live())
-    emit(to_iop(in.op), {addr.slot, v.slot, static_cast<uint32_t>(in.c)});
+  if (!live())
+    return {};
+  if (here() == m_last_pos + 4 && added_address(m_last_op, m_last_pos, addr)) {
+    const uint32_t a = m_out.code[m_last_pos + 2], k = m_out.code[m_last_pos + 3];
+    m_out.code.resize(m_last_pos);
+    emit(k_variant(in.op), {a, v.slot, k, off});
+  } else if (m_last_op == IOp::Const32 && here() == m_last_pos + 3 &&
+             m_out.code[m_last_pos + 1] == v.slot && v.slot >= m_fss &&
+             m_prev_pos + 4 == m_last_pos && added_address(m_prev_op, m_prev_pos, addr)) {
+    // `addr + k; const c; store`: the constant's Const32 moves before the fused store.
+    const uint32_t a = m_out.code[m_prev_pos + 2], k = m_out.code[m_prev_pos + 3];
+    const uint32_t c = m_out.code[m_last_pos + 2];
+    m_out.code.resize(m_prev_pos);
+    emit(IOp::Const32, {v.slot, c});
+    emit(k_variant(in.op), {a, v.slot, k, off});
+  } else {
+    emit(to_iop(in.op), {addr.slot, v.slot, off});
+  }
   return {};
 }
 
@@ -792,6 +847,26 @@ Result<void> FuncCompiler::op_table(const Instr &in) {
   }
 }
 
+/// The internal operator taking an immediate second operand, for i32 operators that have one.
+std::optional<IOp> imm_variant(Opcode op) {
+  switch (op) {
+  case Opcode::I32Add:
+  case Opcode::I32Sub: return IOp::I32AddImm;
+  case Opcode::I32Mul: return IOp::I32MulImm;
+  case Opcode::I32And: return IOp::I32AndImm;
+  case Opcode::I32Or: return IOp::I32OrImm;
+  case Opcode::I32Xor: return IOp::I32XorImm;
+  case Opcode::I32Shl: return IOp::I32ShlImm;
+  case Opcode::I32ShrS: return IOp::I32ShrSImm;
+  case Opcode::I32ShrU: return IOp::I32ShrUImm;
+  default:
+    if (op >= Opcode::I32Eq && op <= Opcode::I32GeU)
+      return static_cast<IOp>(static_cast<unsigned>(IOp::I32EqImm) +
+                              (static_cast<unsigned>(op) - static_cast<unsigned>(Opcode::I32Eq)));
+    return std::nullopt;
+  }
+}
+
 /// Numeric operators: types from opcodes.def; `x + const` becomes I32AddImm.
 Result<void> FuncCompiler::op_simple(const Instr &in) {
   const OpcodeInfo &info = opcode_info(in.op);
@@ -808,13 +883,15 @@ Result<void> FuncCompiler::op_simple(const Instr &in) {
   if (!live())
     return {};
   const uint32_t dst = m_stack.back().slot;
-  if (const_b && (in.op == Opcode::I32Add || in.op == Opcode::I32Sub)) {
-    uint32_t c = m_out.code[m_last_pos + 2];
-    m_out.code.resize(m_last_pos);
-    if (in.op == Opcode::I32Sub)
-      c = 0u - c;
-    emit_dst(IOp::I32AddImm, {dst, a.slot, c});
-    return {};
+  if (const_b) {
+    if (auto imm_op = imm_variant(in.op)) {
+      uint32_t c = m_out.code[m_last_pos + 2];
+      m_out.code.resize(m_last_pos);
+      if (in.op == Opcode::I32Sub)
+        c = 0u - c;
+      emit_dst(*imm_op, {dst, a.slot, c});
+      return {};
+    }
   }
   if (b)
     emit_dst(to_iop(in.op), {dst, a.slot, b->slot});
