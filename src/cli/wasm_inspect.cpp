@@ -1,6 +1,8 @@
 // validate: decode + validate, one line either way; dump: a readable listing of a module.
 #include "cli/wasm_inspect.hpp"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <iterator>
 
@@ -94,6 +96,11 @@ void register_dump(CLI::App &wasm, Context &ctx) {
 } // namespace
 
 Result<wasm::Module> read_module(const std::string &path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return sys_error("{}", path);
+  if (!S_ISREG(st.st_mode))
+    return make_error("{}: not a regular file", path);
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return sys_error("{}", path);

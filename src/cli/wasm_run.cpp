@@ -1,5 +1,6 @@
 // `isobox wasm run [--dir H[::G][:ro]] [--env K=V] [limits] module.wasm [args...]`: WASI _start.
 #include "cli/wasm_run.hpp"
+#include "cli/wasm_inspect.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -27,18 +28,6 @@
 
 namespace isobox::cli {
 namespace {
-
-Result<std::vector<uint8_t>> read_file(const std::string &path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return sys_error("{}", path);
-  if (!S_ISREG(st.st_mode))
-    return make_error("{}: not a regular file", path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return sys_error("{}", path);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-}
 
 /// Sets the interrupt flag after `ms`, unless cancelled first (the guest finished). The
 /// interpreter checks the flag at loop heads and calls; a guest blocked inside a host call
@@ -163,9 +152,8 @@ Result<int> wasm_run(const WasmRunOptions &opts) {
   std::optional<uint64_t> timeout_ms;
   if (!opts.timeout.empty())
     timeout_ms = ISOBOX_TRY(parse_duration_ms(opts.timeout));
-  const auto bytes = ISOBOX_TRY(read_file(opts.module));
-  auto module = ISOBOX_TRY(wasm::decode(bytes));
-  auto validated = ISOBOX_TRY(wasm::validate(std::move(module)));
+  // Errors read "<file>: <spec text>" (e.g. "m.wasm: unexpected end").
+  auto validated = ISOBOX_TRY(load_validated(opts.module));
 
   // Listening sockets are bound now, as the confined engine may not create sockets.
   std::vector<UniqueFd> listeners;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `isobox wasm validate` and `dump`: listings for good modules, one error line and exit 1 for bad
+# `isobox wasm validate`, `dump` and `run --invoke`: results and listings for good modules, one error line and exit 1 for bad
 # input (malformed bytes, truncated file, missing file).
 set -euo pipefail
 isobox="$1"
@@ -12,7 +12,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 cat >"$tmp/add.wat" <<'WAT'
 (module
   (memory (export "mem") 1)
-  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func (export "div") (param i64 i64) (result i64) local.get 0 local.get 1 i64.div_s)
+  (func (export "pair") (param f32 f64) (result f64 f32) local.get 1 local.get 0))
 WAT
 "$wat2wasm" "$tmp/add.wat" -o "$tmp/add.wasm"
 
@@ -20,6 +22,19 @@ WAT
 out="$("$isobox" wasm dump "$tmp/add.wasm")"
 grep -q '^export "add" func 0$' <<<"$out" || fail "dump lacks the export: $out"
 grep -q 'i32.add' <<<"$out" || fail "dump lacks the code: $out"
+
+# validate and run --invoke: results one per line, signed decimal / shortest float
+[[ "$("$isobox" wasm validate "$tmp/add.wasm")" == "$tmp/add.wasm: valid" ]] || fail "validate"
+[[ "$("$isobox" wasm run "$tmp/add.wasm" --invoke add 2 -3)" == "-1" ]] || fail "run add"
+[[ "$("$isobox" wasm run "$tmp/add.wasm" --invoke div -9 2)" == "-4" ]] || fail "run div"
+[[ "$("$isobox" wasm run "$tmp/add.wasm" --invoke pair 0.5 -2.25)" == $'-2.25\n0.5' ]] ||
+  fail "run pair: $("$isobox" wasm run "$tmp/add.wasm" --invoke pair 0.5 -2.25)"
+rc=0
+"$isobox" wasm run "$tmp/add.wasm" --invoke div 1 0 2>"$tmp/err" || rc=$?
+((rc == 134)) && grep -q "integer divide by zero" "$tmp/err" || fail "trap: exit $rc $(cat "$tmp/err")"
+rc=0
+"$isobox" wasm run "$tmp/add.wasm" --invoke add 1 2>"$tmp/err" || rc=$?
+((rc == 1)) && grep -q "add takes 2 argument" "$tmp/err" || fail "arg count: $(cat "$tmp/err")"
 
 # expect_error VERB FILE TEXT: exit 1 and exactly one stderr line "isobox: wasm VERB: FILE: TEXT..."
 expect_error() {
@@ -32,7 +47,7 @@ expect_error() {
 }
 printf '\0asx\1\0\0\0' >"$tmp/magic.wasm"
 head -c 20 "$tmp/add.wasm" >"$tmp/trunc.wasm"
-for verb in validate dump; do
+for verb in validate dump run; do
   expect_error "$verb" "$tmp/magic.wasm" "magic header not detected"
   expect_error "$verb" "$tmp/trunc.wasm" ""
   expect_error "$verb" "$tmp/missing.wasm" "ENOENT"
