@@ -1,7 +1,9 @@
 // The cgroupfs CgroupManager for v1, hybrid and v2 layouts (see cgroup_manager.hpp).
 #include "oci/cgroup/fs_cgroup_manager.hpp"
 
+#include <linux/magic.h>
 #include <signal.h>
+#include <sys/statfs.h>
 
 #include <cerrno>
 
@@ -10,6 +12,7 @@
 #include "oci/cgroup/cgroup_path.hpp"
 #include "oci/cgroup/cgroup_v1.hpp"
 #include "oci/cgroup/cgroup_v2.hpp"
+#include "oci/cgroup/device_bpf.hpp"
 
 namespace isobox::oci::cgroup {
 namespace {
@@ -130,10 +133,24 @@ Result<> FsCgroupManager::apply_v1(const LinuxResources &r) {
 Result<> FsCgroupManager::apply(const LinuxResources &resources) {
   if (m_mode != CgroupMode::V2)
     return apply_v1(resources);
-  if (!resources.devices.empty())
-    log::warn("linux.resources.devices not enforced: cgroup v2 device filters (BPF) are not "
-              "implemented yet");
-  return v2::apply_resources(m_paths.at(std::string(kUnified)), resources);
+  const std::string &leaf = m_paths.at(std::string(kUnified));
+  ISOBOX_CHECK(v2::apply_resources(leaf, resources));
+  return apply_v2_devices(leaf, resources.devices);
+}
+
+Result<> FsCgroupManager::apply_v2_devices(const std::string &leaf,
+                                           const std::vector<LinuxDeviceCgroup> &rules) {
+  struct statfs fs {};
+  if (::statfs(leaf.c_str(), &fs) != 0 || fs.f_type != CGROUP2_SUPER_MAGIC) {
+    log::debug("{} is not on cgroup2 (test hierarchy?): no device program", leaf);
+    return {};
+  }
+  // Same whitelist as v1: deny everything, the config's rules in order, then the defaults.
+  std::vector<LinuxDeviceCgroup> all{{false, "a", std::nullopt, std::nullopt, "rwm"}};
+  all.insert(all.end(), rules.begin(), rules.end());
+  const auto &defaults = v1::default_allowed_devices();
+  all.insert(all.end(), defaults.begin(), defaults.end());
+  return attach_device_program(leaf, all);
 }
 
 Result<> FsCgroupManager::set_frozen(bool frozen) {

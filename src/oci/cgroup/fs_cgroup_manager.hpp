@@ -55,6 +55,9 @@ private:
   const std::string &primary() const;
   Result<> set_frozen(bool frozen);
   Result<> apply_v1(const LinuxResources &resources);
+  /// v2: the device whitelist as an eBPF program (only on a real cgroup2 directory).
+  static Result<> apply_v2_devices(const std::string &leaf,
+                                   const std::vector<LinuxDeviceCgroup> &rules);
   Result<> require(std::string_view key, std::string_view what) const;
   void enable_unified() const;
 
