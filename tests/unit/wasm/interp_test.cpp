@@ -1,0 +1,104 @@
+// Interpreter tests: small modules run end to end, results and spec trap texts.
+#include "engine_fixture.hpp"
+
+namespace isobox::wasm {
+namespace {
+
+using testing::Instance;
+
+TEST(Interp, RecursionAndLoops) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  Instance m(R"((module
+    (func $fib (export "fib") (param i32) (result i32)
+      local.get 0 i32.const 2 i32.lt_s
+      if (result i32) local.get 0
+      else local.get 0 i32.const 1 i32.sub call $fib
+           local.get 0 i32.const 2 i32.sub call $fib i32.add end)
+    (func (export "sum") (param i32) (result i64) (local i64)
+      block loop
+        local.get 0 i32.eqz br_if 1
+        local.get 1 local.get 0 i64.extend_i32_u i64.add local.set 1
+        local.get 0 i32.const 1 i32.sub local.set 0
+        br 0 end end
+      local.get 1)))");
+  EXPECT_EQ(m.call1("fib", {Value::i32(20)}), 6765u);
+  EXPECT_EQ(m.call1("sum", {Value::i32(100000)}), 5000050000u);
+}
+
+TEST(Interp, LocalAliasesSeeOldValues) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  // local.get 0 stays on the stack while local 0 changes: the stacked value must be the old one.
+  Instance m(R"((module (func (export "f") (param i32) (result i32)
+      local.get 0 i32.const 5 local.set 0 local.get 0 i32.sub)))");
+  EXPECT_EQ(m.call1("f", {Value::i32(12)}), 7u);
+}
+
+TEST(Interp, MultiValueAndBranchValues) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  Instance m(R"((module
+    (func (export "swap") (param i32 i32) (result i32 i32) local.get 1 local.get 0)
+    (func (export "pick") (param i32) (result i32)
+      block (result i32) i32.const 10 local.get 0 br_if 0 drop i32.const 20 end)))");
+  auto r = m.call("swap", {Value::i32(1), Value::i32(2)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].bits, 2u);
+  EXPECT_EQ((*r)[1].bits, 1u);
+  EXPECT_EQ(m.call1("pick", {Value::i32(1)}), 10u);
+  EXPECT_EQ(m.call1("pick", {Value::i32(0)}), 20u);
+}
+
+TEST(Interp, MemoryAndTraps) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  Instance m(R"((module (memory 1)
+    (func (export "store_load") (param i32 i32) (result i32)
+      local.get 0 i32.const 4 i32.add local.get 1 i32.store
+      local.get 0 i32.load offset=4)
+    (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+    (func (export "trunc") (param f32) (result i32) local.get 0 i32.trunc_f32_s)
+    (func (export "boom") unreachable)
+    (func $inf (export "inf") call $inf)))");
+  EXPECT_EQ(m.call1("store_load", {Value::i32(100), Value::i32(0xdeadbeef)}), 0xdeadbeefu);
+  auto oob = m.call("store_load", {Value::i32(65532), Value::i32(1)});
+  ASSERT_FALSE(oob.has_value());
+  EXPECT_EQ(oob.error().message, "out of bounds memory access");
+  EXPECT_EQ(m.call("div", {Value::i32(1), Value::i32(0)}).error().message,
+            "integer divide by zero");
+  EXPECT_EQ(m.call("div", {Value::i32(0x80000000u), Value::i32(~0u)}).error().message,
+            "integer overflow");
+  EXPECT_EQ(m.call("trunc", {Value::f32_bits(0x7fc00000u)}).error().message,
+            "invalid conversion to integer");
+  EXPECT_EQ(m.call("boom").error().message, "unreachable");
+  EXPECT_EQ(m.call("inf").error().message, "call stack exhausted");
+}
+
+TEST(Interp, HostFunctionImport) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  auto bytes = testing::wat(R"((module (import "env" "twice" (func $t (param i32) (result i32)))
+      (func (export "f") (param i32) (result i32) local.get 0 call $t i32.const 1 i32.add)))");
+  if (bytes.empty())
+    GTEST_SKIP() << "wat2wasm unavailable";
+  Store store;
+  const uint32_t twice = store.add_host_func(
+      FuncType{{ValType::I32}, {ValType::I32}},
+      [](HostCall &, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
+        results[0] = Value::i32(static_cast<uint32_t>(args[0].bits) * 2);
+        return std::nullopt;
+      });
+  auto v = validate(*decode(bytes));
+  ASSERT_TRUE(v.has_value());
+  auto inst = instantiate(store, *v, [&](std::string_view mod, std::string_view name) {
+    return mod == "env" && name == "twice" ? std::optional(ExternVal{ExternKind::Func, twice})
+                                           : std::nullopt;
+  });
+  ASSERT_TRUE(inst.has_value());
+  Value arg = Value::i32(21);
+  auto r = invoke(store, (*inst)->find_export("f")->addr, std::span<const Value>(&arg, 1));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].bits, 43u);
+  auto bad = instantiate(store, *v, [](auto, auto) { return std::nullopt; });
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().message, "unknown import");
+}
+
+} // namespace
+} // namespace isobox::wasm
