@@ -221,6 +221,8 @@ void register_wasm_run(CLI::App &wasm, Context &ctx) {
   run->add_flag("--no-confine", opts->no_confine, "do not install the seccomp filter (debugging)");
   // Everything from the module path on belongs to the guest, even words that look like flags.
   run->prefix_command();
+  run->footer("Arguments: module.wasm [GUEST ARGS...]; every word after the module goes to the "
+              "guest. Exit status: the guest's, or 134 after a trap (docs/wasi.md).");
   run->fallthrough(false);
   run->callback([run, opts, &ctx] {
     if (opts->print_syscalls) {
