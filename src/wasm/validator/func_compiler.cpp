@@ -241,6 +241,13 @@ Result<FuncType> FuncCompiler::block_type(const BlockType &bt) {
 /// Copies the values to result slots 0..n-1 and returns. Sources that are locals are first
 /// copied to their canonical slots, so no copy overwrites a source still to be read.
 void FuncCompiler::emit_return(const std::vector<Operand> &vals, size_t first_pos) {
+  // A single result just computed into its stack slot is computed straight into slot 0.
+  if (vals.size() == 1 && m_last_dst_word >= 0 && vals[0].slot == canon(first_pos) &&
+      m_out.code[static_cast<size_t>(m_last_dst_word)] == vals[0].slot) {
+    m_out.code[static_cast<size_t>(m_last_dst_word)] = 0;
+    emit(IOp::ReturnOp, {});
+    return;
+  }
   for (size_t j = 0; j < vals.size(); ++j)
     if (vals[j].slot != canon(first_pos + j) && vals[j].slot < vals.size())
       copy(canon(first_pos + j), vals[j].slot);
@@ -478,6 +485,7 @@ Result<void> FuncCompiler::op_br_table(const Instr &in) {
     const uint32_t pos = here();
     m_out.code.push_back(static_cast<uint32_t>(m_handlers[static_cast<unsigned>(IOp::BrTableOp)]));
     m_out.code.insert(m_out.code.end(), imms.begin(), imms.end());
+    label_here(); // the stubs below are branch targets: nothing before them may be rewritten
     for (size_t k = 0; k < labels.size(); ++k) {
       Ctrl &target = label(labels[k]);
       const uint32_t word = pos + 3 + static_cast<uint32_t>(k);
