@@ -234,6 +234,9 @@ test_cgroup_limits() {
   [[ -n $mem ]] || mem=$(val cgroup.memory_max)
   expect_eq "$mem" 67108864 "memory limit inside"
   expect_eq "$(val cgroup.pids_max)" 42 "pids limit inside"
+  cpu=$(val cgroup.cpu_quota)
+  [[ -n $cpu ]] || cpu=$(val cgroup.cpu_max)
+  expect_match "$cpu" '^50000( 100000)?$' "cpu quota inside"
   local pid host_mem
   pid=$(state_field pid)
   if [[ -d /sys/fs/cgroup/memory ]]; then
