@@ -66,7 +66,7 @@ TEST(DeviceBpfHost, WhitelistIsEnforcedOnCgroup2) {
   const std::string id = fmt::format("dev-{}", ::getpid());
   const std::string subtree_before =
       read_file(host->unified, "cgroup.subtree_control").value_or("");
-  auto m = make_fs_cgroup_manager(v2only, CgroupConfig{id, "/isobox-unit/" + id, false});
+  auto m = make_fs_cgroup_manager(v2only, CgroupConfig{id, "/isobox-unit-dev/" + id, false});
   ASSERT_TRUE(m);
   auto created = (*m)->create({});
   ASSERT_TRUE(created) << created.error().message;
@@ -88,7 +88,7 @@ TEST(DeviceBpfHost, WhitelistIsEnforcedOnCgroup2) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << "1: /dev/null refused, 2: /dev/kmsg not refused";
 
   EXPECT_TRUE((*m)->destroy());
-  ::rmdir((host->unified + "/isobox-unit").c_str());
+  ::rmdir((host->unified + "/isobox-unit-dev").c_str());
   // Leave the host's cgroup2 root as it was (create() enabled its controllers).
   if (subtree_before.empty()) {
     const std::string now = read_file(host->unified, "cgroup.subtree_control").value_or("");
