@@ -1,0 +1,55 @@
+// `delete`: kill what is left (created or --force), remove cgroup and state, run poststop hooks.
+#include <signal.h>
+#include <unistd.h>
+
+#include "common/log.hpp"
+#include "oci/cgroup/cgroup_manager.hpp"
+#include "oci/container/hooks.hpp"
+#include "oci/container/operations.hpp"
+#include "oci/spec/parse.hpp"
+
+namespace isobox::oci {
+namespace {
+
+// SIGKILL everything and wait (up to ~5s) for the init to disappear; we may not be its parent.
+void kill_all_and_wait(const ContainerState &s, CgroupManager *cgroup) {
+  if (cgroup) {
+    if (auto pids = cgroup->pids(); pids)
+      for (pid_t p : *pids)
+        ::kill(p, SIGKILL);
+  }
+  if (process_alive(s.pid, s.pid_start))
+    ::kill(s.pid, SIGKILL);
+  for (int i = 0; i < 500 && process_alive(s.pid, s.pid_start); ++i)
+    ::usleep(10000);
+}
+
+} // namespace
+
+Result<> delete_container(const std::string &root, const std::string &id, bool force) {
+  ContainerState s = ISOBOX_TRY(load_state(root, id));
+  ContainerStatus status = current_status(s);
+  if ((status == ContainerStatus::Running || status == ContainerStatus::Paused) && !force)
+    return make_error("cannot delete container {} that is not stopped: {}", id,
+                      status_name(status));
+  auto cgroup = make_cgroup_manager({}, s.cgroup_path, id);
+  if (status == ContainerStatus::Paused && cgroup)
+    (void)(*cgroup)->thaw();
+  if (status != ContainerStatus::Stopped)
+    kill_all_and_wait(s, cgroup ? cgroup->get() : nullptr);
+  if (cgroup) {
+    if (auto r = (*cgroup)->destroy(); !r)
+      log::warn("delete {}: {}", id, r.error().message);
+  }
+  // poststop failures are warnings (config.md "Poststop").
+  if (auto spec = load_spec(s.bundle); spec && !spec->hooks.poststop.empty()) {
+    auto r =
+        run_hooks(spec->hooks.poststop, hook_state_json(s, ContainerStatus::Stopped), "poststop");
+    if (!r)
+      log::warn("{}", r.error().message);
+  }
+  remove_state_dir(s.state_dir);
+  return {};
+}
+
+} // namespace isobox::oci

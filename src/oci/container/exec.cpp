@@ -1,0 +1,137 @@
+// `exec`: a new process inside a running container: setns into the init's namespaces, the same
+// cgroup, then the same user/caps/no_new_privileges/seccomp path as the init.
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "oci/cgroup/cgroup_manager.hpp"
+#include "oci/container/operations.hpp"
+#include "oci/linux/namespaces.hpp"
+#include "oci/linux/process_setup.hpp"
+#include "oci/linux/sync.hpp"
+#include "oci/spec/parse.hpp"
+
+namespace isobox::oci {
+namespace {
+
+struct ExecChild {
+  const ExecOptions *opt;
+  const Spec *spec;
+  const std::vector<NamespaceJoin> *joins;
+  SyncChannel *channel;
+  int console = -1;
+};
+
+Result<std::string> prepare_child(ExecChild &c) {
+  ISOBOX_TRY(c.channel->expect(SyncType::Go));
+  ISOBOX_CHECK(join_namespaces(*c.joins, false));
+  if (::setsid() < 0)
+    return sys_error("setsid");
+  const Process &p = c.opt->process;
+  if (p.terminal) {
+    if (c.console < 0)
+      return make_error("process.terminal is true but no --console-socket was given");
+    ISOBOX_CHECK(setup_console(c.console, p, /*bind_console=*/false));
+    ::close(c.console);
+  }
+  ISOBOX_CHECK(apply_limits(p));
+  ISOBOX_CHECK(close_fds_on_exec(c.opt->preserve_fds));
+  ISOBOX_CHECK(
+      finalize_process(p, c.spec->linux->seccomp, c.spec->has_namespace(NamespaceType::User)));
+  return find_executable(p);
+}
+
+[[noreturn]] void run_child(ExecChild &c) {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  auto path = prepare_child(c);
+  if (!path) {
+    (void)c.channel->send(SyncType::Error, path.error().message);
+    ::_exit(1);
+  }
+  if (!c.channel->send(SyncType::Ready))
+    ::_exit(1);
+  if (auto r = late_seccomp(c.opt->process, c.spec->linux->seccomp); !r) {
+    (void)c.channel->send(SyncType::Error, r.error().message);
+    ::_exit(1);
+  }
+  Error e = exec_process(c.opt->process, *path);
+  (void)c.channel->send(SyncType::Error, e.message);
+  ::_exit(127);
+}
+
+Result<UniqueFd> connect_unix(const std::string &path) {
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (!fd || path.size() >= sizeof addr.sun_path)
+    return make_error("console socket {}: invalid", path);
+  std::memcpy(addr.sun_path, path.c_str(), path.size());
+  if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0)
+    return sys_error("connect to console socket {}", path);
+  return fd;
+}
+
+// Parent side: cgroup, go, then wait for Ready and for the exec (EOF) or an Error.
+Result<> supervise(SyncChannel &ch, pid_t pid, CgroupManager &cgroup) {
+  ISOBOX_CHECK(cgroup.add_process(pid));
+  ISOBOX_CHECK(ch.send(SyncType::Go));
+  ISOBOX_TRY(ch.expect(SyncType::Ready));
+  auto m = ch.receive();
+  if (m && m->type == SyncType::Error)
+    return make_error("{}", m->payload);
+  return {};
+}
+
+} // namespace
+
+int wait_exit_code(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR)
+      return 255;
+  }
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return 255;
+}
+
+Result<int> exec_in_container(const ExecOptions &opt) {
+  ContainerState s = ISOBOX_TRY(load_state(opt.root, opt.id));
+  ContainerStatus status = current_status(s);
+  if (status != ContainerStatus::Running && status != ContainerStatus::Created)
+    return make_error("cannot exec in a {} container", status_name(status));
+  if (opt.process.args.empty())
+    return make_error("exec: process args cannot be empty");
+  Spec spec = ISOBOX_TRY(load_spec(s.bundle));
+  auto joins = ISOBOX_TRY(open_container_namespaces(s.pid, spec));
+  auto cgroup = ISOBOX_TRY(make_cgroup_manager({}, s.cgroup_path, opt.id));
+  UniqueFd console;
+  if (!opt.console_socket.empty())
+    console = ISOBOX_TRY(connect_unix(opt.console_socket));
+  auto [parent_end, child_end] = ISOBOX_TRY(SyncChannel::make_pair());
+  ISOBOX_CHECK(join_namespaces(joins, /*pid_only=*/true));
+  ExecChild child{&opt, &spec, &joins, &child_end, console.get()};
+  pid_t pid = ISOBOX_TRY(clone_process(0));
+  if (pid == 0)
+    run_child(child);
+  child_end.close();
+  console.reset();
+  if (auto r = supervise(parent_end, pid, *cgroup); !r) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return std::unexpected(r.error());
+  }
+  ISOBOX_CHECK(write_pid_file(opt.pid_file, pid));
+  if (opt.detach)
+    return 0;
+  return wait_exit_code(pid);
+}
+
+} // namespace isobox::oci

@@ -1,0 +1,65 @@
+// Container state: <root>/<id>/state.json, the status machine and runc's `state` JSON.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+
+#include "common/error.hpp"
+
+namespace isobox::oci {
+
+enum class ContainerStatus { Creating, Created, Running, Paused, Stopped };
+
+/// "creating", "created", "running", "paused", "stopped" (runtime-spec runtime.md "State").
+const char *status_name(ContainerStatus status);
+
+/// What the runtime remembers about a container between invocations.
+struct ContainerState {
+  std::string id;
+  pid_t pid = 0;                    // host pid of the init
+  unsigned long long pid_start = 0; // /proc/<pid>/stat starttime: guards against pid reuse
+  std::string bundle;
+  std::string rootfs;
+  std::string created; // RFC 3339 with nanoseconds, UTC
+  uid_t owner = 0;
+  std::map<std::string, std::string> annotations;
+  std::string cgroup_path; // as passed to make_cgroup_manager
+  std::string state_dir;   // <root>/<id> (not saved; filled on load)
+};
+
+/// Container ids: [A-Za-z0-9][A-Za-z0-9_.+-]* up to 1024 chars (runc's rule), no path tricks.
+Result<> validate_id(const std::string &id);
+
+/// <root>/<id>.
+std::string state_dir(const std::string &root, const std::string &id);
+
+/// Writes state.json atomically (temp file + rename).
+Result<> save_state(const ContainerState &state);
+
+/// Reads <root>/<id>/state.json; a missing container is "container <id> does not exist".
+Result<ContainerState> load_state(const std::string &root, const std::string &id);
+
+/// Status computed from the living system: init gone or zombie -> stopped; exec.fifo present ->
+/// created; cgroup frozen -> paused; else running.
+ContainerStatus current_status(const ContainerState &state);
+
+/// True when pid is alive (not a zombie) and still the process started at `start`.
+bool process_alive(pid_t pid, unsigned long long start);
+
+/// The start time field of /proc/<pid>/stat, 0 if unreadable.
+unsigned long long process_start_time(pid_t pid);
+
+/// runc's `state` output (indented JSON): ociVersion, id, pid, status, bundle, rootfs,
+/// created, owner, annotations. pid is 0 when stopped.
+std::string state_json(const ContainerState &state, ContainerStatus status);
+
+/// The runtime-spec state document given to hooks on stdin (ociVersion, id, status, pid,
+/// bundle, annotations).
+std::string hook_state_json(const ContainerState &state, ContainerStatus status);
+
+/// Current time as RFC 3339 with nanoseconds ("2026-11-25T04:26:16.123456789Z").
+std::string rfc3339_now();
+
+} // namespace isobox::oci
