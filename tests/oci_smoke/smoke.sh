@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Smoke test of the isobox OCI runtime on a busybox-static bundle: smoke.sh ISOBOX CASE.
+set -euo pipefail
+isobox=$(realpath "$1")
+case_name=$2
+[[ $(id -u) == 0 ]] || { echo "needs root"; exit 77; }
+busybox=$(command -v busybox || true)
+[[ -n $busybox ]] && file -L "$busybox" 2>/dev/null | grep -q static || busybox=/bin/busybox
+[[ -x $busybox ]] || { echo "no busybox"; exit 77; }
+
+work=$(mktemp -d /tmp/isobox-smoke.XXXXXX)
+root=$work/state
+bundle=$work/bundle
+cleanup() {
+  "$isobox" --root "$root" delete --force smoke >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/sys" "$bundle/rootfs/dev"
+cp "$busybox" "$bundle/rootfs/bin/busybox"
+for c in sh echo true false sleep cat ls hostname; do ln -s busybox "$bundle/rootfs/bin/$c"; done
+(cd "$bundle" && "$isobox" spec)
+
+# set_args ARG...: process.args (terminal off, no capabilities list: oci-lib's caps may be stubs).
+set_args() {
+  python3 - "$bundle/config.json" "$@" <<'PY'
+import json, sys
+path, args = sys.argv[1], sys.argv[2:]
+d = json.load(open(path))
+d["process"]["args"] = args
+d["process"]["terminal"] = False
+d["process"].pop("capabilities", None)
+json.dump(d, open(path, "w"))
+PY
+}
+fail() { echo "FAIL: $*"; exit 1; }
+ib() { "$isobox" --root "$root" "$@"; }
+
+case $case_name in
+run_echo)
+  set_args echo hi
+  out=$(cd "$bundle" && ib run smoke)
+  [[ $out == hi ]] || fail "output '$out'"
+  [[ ! -e $root/smoke ]] || fail "state left behind"
+  ;;
+run_exit_code)
+  set_args sh -c 'exit 42'
+  set +e; (cd "$bundle" && ib run smoke); rc=$?; set -e
+  [[ $rc == 42 ]] || fail "exit code $rc"
+  # A container killed from outside: 128 + SIGKILL, like runc.
+  set_args sleep 100
+  ib run -b "$bundle" smoke &
+  runner=$!
+  for _ in $(seq 50); do ib state smoke 2>/dev/null | grep -q running && break; sleep 0.1; done
+  ib kill smoke KILL
+  set +e; wait $runner; rc=$?; set -e
+  [[ $rc == 137 ]] || fail "killed exit code $rc"
+  ;;
+lifecycle)
+  set_args sleep 100
+  ib create -b "$bundle" --pid-file "$work/pid" smoke
+  pid=$(cat "$work/pid")
+  ib state smoke | grep -q '"status": "created"' || fail "not created"
+  ib start smoke
+  ib state smoke | grep -q '"status": "running"' || fail "not running"
+  ib state smoke | grep -q "\"pid\": $pid" || fail "pid mismatch"
+  ib list -q | grep -qx smoke || fail "list"
+  if ib delete smoke 2>/dev/null; then fail "deleted a running container"; fi
+  ib kill smoke KILL
+  for _ in $(seq 50); do ib state smoke | grep -q stopped && break; sleep 0.1; done
+  ib state smoke | grep -q '"status": "stopped"' || fail "not stopped"
+  ib delete smoke
+  [[ ! -e $root/smoke ]] || fail "state dir left"
+  ;;
+exec)
+  set_args sleep 100
+  ib run -d -b "$bundle" smoke
+  out=$(ib exec smoke sh -c 'echo $$; exit 5' || echo "rc=$?")
+  [[ $out == $'2\nrc=5' || $out == $'3\nrc=5' ]] || fail "exec output '$out'"
+  ib delete --force smoke
+  ;;
+bad_input)
+  set_args true
+  if ib create -b "$work/missing" smoke 2>"$work/err"; then fail "missing bundle accepted"; fi
+  [[ $(wc -l <"$work/err") == 1 ]] || fail "error is not one line: $(cat "$work/err")"
+  [[ ! -e $root/smoke ]] || fail "state left after missing bundle"
+  python3 - "$bundle/config.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["linux"]["namespaces"].append({"type": "bogus"})
+json.dump(d, open(sys.argv[1], "w"))
+PY
+  if ib create -b "$bundle" smoke 2>"$work/err"; then fail "bogus namespace accepted"; fi
+  grep -q 'unknown namespace type "bogus"' "$work/err" || fail "$(cat "$work/err")"
+  [[ ! -e $root/smoke ]] || fail "state left after bad config"
+  (cd "$bundle" && rm config.json && "$isobox" spec)
+  set_args /bin/nonexistent
+  if ib create -b "$bundle" smoke 2>"$work/err"; then fail "missing executable accepted"; fi
+  [[ ! -e $root/smoke ]] || fail "state left after failed init"
+  set_args sleep 100
+  ib create -b "$bundle" smoke
+  if ib create -b "$bundle" smoke 2>"$work/err"; then fail "duplicate id accepted"; fi
+  grep -q 'already exists' "$work/err" || fail "$(cat "$work/err")"
+  ib delete smoke
+  ;;
+*) fail "unknown case $case_name" ;;
+esac
+echo "PASS $case_name"

@@ -1,0 +1,125 @@
+// State persistence, status computation, ids and signal names (no root needed).
+#include "oci/container/state.hpp"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "oci/container/operations.hpp"
+
+namespace isobox::oci {
+namespace {
+
+class TempRoot : public testing::Test {
+protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/isobox-state-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    m_root = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(m_root); }
+  ContainerState make(const std::string &id) {
+    ContainerState s;
+    s.id = id;
+    s.pid = ::getpid();
+    s.pid_start = process_start_time(s.pid);
+    s.bundle = "/b";
+    s.rootfs = "/b/rootfs";
+    s.created = rfc3339_now();
+    s.annotations = {{"k", "v"}};
+    s.state_dir = state_dir(m_root, id);
+    ::mkdir(s.state_dir.c_str(), 0700);
+    return s;
+  }
+  std::string m_root;
+};
+
+TEST_F(TempRoot, SaveLoadRoundTrip) {
+  auto s = make("abc");
+  ASSERT_TRUE(save_state(s));
+  auto loaded = load_state(m_root, "abc");
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->pid, s.pid);
+  EXPECT_EQ(loaded->pid_start, s.pid_start);
+  EXPECT_EQ(loaded->annotations.at("k"), "v");
+  EXPECT_EQ(loaded->state_dir, s.state_dir);
+}
+
+TEST_F(TempRoot, MissingContainerIsClearError) {
+  auto loaded = load_state(m_root, "nope");
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().message, "container \"nope\" does not exist");
+}
+
+TEST_F(TempRoot, StatusFollowsFifoAndProcess) {
+  auto s = make("st");
+  std::string fifo = s.state_dir + "/exec.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(current_status(s), ContainerStatus::Created);
+  ::unlink(fifo.c_str());
+  EXPECT_EQ(current_status(s), ContainerStatus::Running);
+  s.pid_start += 1; // a reused pid is not our init
+  EXPECT_EQ(current_status(s), ContainerStatus::Stopped);
+}
+
+TEST_F(TempRoot, StateJsonHasRuncFields) {
+  auto s = make("js");
+  auto j = nlohmann::json::parse(state_json(s, ContainerStatus::Running));
+  for (const char *k :
+       {"ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "owner"})
+    EXPECT_TRUE(j.contains(k)) << k;
+  EXPECT_EQ(j["status"], "running");
+  EXPECT_EQ(j["pid"], s.pid);
+  auto stopped = nlohmann::json::parse(state_json(s, ContainerStatus::Stopped));
+  EXPECT_EQ(stopped["pid"], 0);
+}
+
+TEST_F(TempRoot, ListSkipsJunk) {
+  ASSERT_TRUE(save_state(make("b")));
+  ASSERT_TRUE(save_state(make("a")));
+  ::mkdir((m_root + "/junk").c_str(), 0700);
+  auto all = list_containers(m_root);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, "a");
+  EXPECT_EQ(all[1].id, "b");
+}
+
+TEST(ContainerId, Rules) {
+  EXPECT_TRUE(validate_id("abc-1.2_x+y"));
+  EXPECT_FALSE(validate_id(""));
+  EXPECT_FALSE(validate_id("../etc"));
+  EXPECT_FALSE(validate_id("a/b"));
+  EXPECT_FALSE(validate_id("-a"));
+  EXPECT_FALSE(validate_id(std::string(1025, 'a')));
+}
+
+TEST(Rfc3339, HasNanosecondsAndZ) {
+  std::string t = rfc3339_now();
+  ASSERT_EQ(t.size(), 30u) << t;
+  EXPECT_EQ(t[10], 'T');
+  EXPECT_EQ(t.back(), 'Z');
+}
+
+TEST(SignalNames, AsRuncParsesThem) {
+  EXPECT_EQ(parse_signal("KILL"), SIGKILL);
+  EXPECT_EQ(parse_signal("SIGKILL"), SIGKILL);
+  EXPECT_EQ(parse_signal("sigterm"), SIGTERM);
+  EXPECT_EQ(parse_signal("9"), 9);
+  EXPECT_EQ(parse_signal("15"), SIGTERM);
+  EXPECT_EQ(parse_signal("USR1"), SIGUSR1);
+  EXPECT_EQ(parse_signal("RTMIN+1"), SIGRTMIN + 1);
+  EXPECT_EQ(parse_signal("SIGRTMAX-2"), SIGRTMAX - 2);
+  EXPECT_FALSE(parse_signal("BOGUS"));
+  EXPECT_FALSE(parse_signal("0"));
+  EXPECT_FALSE(parse_signal("99999"));
+  EXPECT_FALSE(parse_signal(""));
+}
+
+} // namespace
+} // namespace isobox::oci
