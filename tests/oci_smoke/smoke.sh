@@ -102,6 +102,25 @@ PY
   grep -q 'already exists' "$work/err" || fail "$(cat "$work/err")"
   ib delete smoke
   ;;
+sealed_exe)
+  # CVE-2019-5736 class: hold the init's /proc/<pid>/exe, let the container die, reopen it for
+  # writing. isobox runs from a read-only bind of itself, so this must fail with EROFS.
+  set_args sleep 100
+  ib create -b "$bundle" --pid-file "$work/pid" smoke
+  python3 - "$(cat "$work/pid")" "$isobox" "$root" <<'PY' || fail "host binary writable through /proc/<pid>/exe"
+import os, subprocess, sys, time
+pid, isobox, root = sys.argv[1:]
+fd = os.open(f"/proc/{pid}/exe", os.O_PATH)
+subprocess.run([isobox, "--root", root, "delete", "--force", "smoke"], check=True)
+time.sleep(0.2)
+try:
+    os.close(os.open(f"/proc/self/fd/{fd}", os.O_WRONLY))
+    sys.exit(1)
+except OSError as e:
+    print("reopen for write:", e.strerror)
+    sys.exit(0 if e.errno == 30 else 1)  # EROFS
+PY
+  ;;
 *) fail "unknown case $case_name" ;;
 esac
 echo "PASS $case_name"

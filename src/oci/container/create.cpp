@@ -15,6 +15,7 @@
 #include "oci/container/hooks.hpp"
 #include "oci/container/operations.hpp"
 #include "oci/linux/init.hpp"
+#include "oci/linux/sealed_exe.hpp"
 #include "oci/spec/parse.hpp"
 
 namespace isobox::oci {
@@ -107,6 +108,7 @@ Result<> write_pid_file(const std::string &path, pid_t pid) {
 
 Result<CreatedContainer> create_container(const CreateOptions &opt) {
   ISOBOX_CHECK(validate_id(opt.id));
+  ISOBOX_CHECK(ensure_sealed_exe());
   std::string bundle = ISOBOX_TRY(absolute(opt.bundle));
   Spec spec = ISOBOX_TRY(load_spec(bundle));
   ISOBOX_CHECK(check_spec_for_create(spec));

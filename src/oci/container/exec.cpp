@@ -13,6 +13,7 @@
 #include "oci/container/operations.hpp"
 #include "oci/linux/namespaces.hpp"
 #include "oci/linux/process_setup.hpp"
+#include "oci/linux/sealed_exe.hpp"
 #include "oci/linux/sync.hpp"
 #include "oci/spec/parse.hpp"
 
@@ -103,6 +104,7 @@ int wait_exit_code(pid_t pid) {
 }
 
 Result<int> exec_in_container(const ExecOptions &opt) {
+  ISOBOX_CHECK(ensure_sealed_exe());
   ContainerState s = ISOBOX_TRY(load_state(opt.root, opt.id));
   ContainerStatus status = current_status(s);
   if (status != ContainerStatus::Running && status != ContainerStatus::Created)
