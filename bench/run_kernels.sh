@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Times the compute kernels (bench/kernels/*.c) natively and in isobox's interpreter (and, for
 # scale, in wabt's wasm-interp), process start to exit, and prints ratios and their geomean.
-#   bench/run_kernels.sh [--runs N] [--no-wabt] [--quick] [--isobox PATH] [--out DIR]
+#   bench/run_kernels.sh [--runs N] [--no-wabt] [--quick] [--only k1,k2] [--isobox PATH] [--out DIR]
+#   bench/run_kernels.sh --report-only [--out DIR]   (table from an earlier run's results.tsv)
 # --quick uses small sizes (a smoke test of the harness, not a measurement).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs=5
 wabt=1
 quick=0
+only=""
+report_only=0
 isobox="$root/build/tools/isobox/isobox"
 out="$root/out/bench"
 while (($#)); do
@@ -15,12 +18,14 @@ while (($#)); do
   --runs) runs="$2"; shift 2 ;;
   --no-wabt) wabt=0; shift ;;
   --quick) quick=1; shift ;;
+  --only) only=",$2,"; shift 2 ;;
+  --report-only) report_only=1; shift ;;
   --isobox) isobox="$2"; shift 2 ;;
   --out) out="$2"; shift 2 ;;
   *) echo "run_kernels.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-[[ -x "$isobox" ]] || { echo "run_kernels.sh: $isobox not built (ninja -C build isobox)" >&2; exit 1; }
+((report_only)) || [[ -x "$isobox" ]] || { echo "run_kernels.sh: $isobox not built (ninja -C build isobox)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "run_kernels.sh: hyperfine missing" >&2; exit 1; }
 
 # kernel and N: sizes chosen so the native run takes about 0.3-0.5 s on the reference machine.
@@ -31,10 +36,13 @@ src="$root/bench"
 wasm_flags=(--target=wasm32 -O2 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--strip-all)
 
 results="$out/results.tsv"
-: >"$results"
+((report_only)) && kernels=()
+[[ -n "$only" ]] || ((report_only)) || : >"$results"
 for entry in "${kernels[@]}"; do
   k="${entry%%:*}"
   n="${entry##*:}"
+  [[ -z "$only" || "$only" == *",$k,"* ]] || continue
+  [[ -n "$only" ]] && sed -i "/^$k\t/d" "$results"
   clang-14 -O2 -o "$out/$k" "$src/kernels/$k.c" "$src/native_main.c"
   clang-14 "${wasm_flags[@]}" -o "$out/$k.wasm" "$src/kernels/$k.c"
   clang-14 "${wasm_flags[@]}" -DBENCH_N="$n" -o "$out/$k.interp.wasm" "$src/kernels/$k.c" \
@@ -55,7 +63,8 @@ for entry in "${kernels[@]}"; do
     t0=$(date +%s.%N)
     wabt_out="$(wasm-interp "$out/$k.interp.wasm" --run-all-exports)"
     t1=$(date +%s.%N)
-    [[ "$wabt_out" == "bench() => i32:$native_out" ]] ||
+    # wasm-interp prints i32 results unsigned.
+    [[ "$wabt_out" == "bench() => i32:$((native_out & 0xffffffff))" ]] ||
       { echo "run_kernels.sh: $k: wasm-interp printed '$wabt_out'" >&2; exit 1; }
     line="$line	$(echo "$t1 - $t0" | bc -l)"
   fi
