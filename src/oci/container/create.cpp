@@ -62,6 +62,18 @@ struct Cleanup {
   }
 };
 
+// mkdir -p of --root (containerd passes a root whose parents may not exist yet).
+Result<> make_state_root(const std::string &root) {
+  for (size_t pos = 1; pos <= root.size(); ++pos) {
+    if (pos != root.size() && root[pos] != '/')
+      continue;
+    std::string prefix = root.substr(0, pos);
+    if (::mkdir(prefix.c_str(), 0711) < 0 && errno != EEXIST)
+      return sys_error("create state root {}", prefix);
+  }
+  return {};
+}
+
 Result<> check_spec_for_create(const Spec &spec) {
   if (!spec.has_namespace(NamespaceType::Mount))
     return make_error("config.json: a mount namespace is required");
@@ -121,8 +133,7 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
   if (!opt.console_socket.empty())
     console = ISOBOX_TRY(connect_console(opt.console_socket));
 
-  if (::mkdir(opt.root.c_str(), 0711) < 0 && errno != EEXIST)
-    return sys_error("create state root {}", opt.root);
+  ISOBOX_CHECK(make_state_root(opt.root));
   ContainerState state;
   state.id = opt.id;
   state.state_dir = state_dir(opt.root, opt.id);
@@ -138,7 +149,8 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
   state.owner = ::geteuid();
   state.annotations = spec.annotations;
   std::string fifo = state.state_dir + "/exec.fifo";
-  if (::mkfifo(fifo.c_str(), 0622) < 0)
+  // 0622 exactly (not reduced by the umask): the init may open it after dropping to another uid.
+  if (::mkfifo(fifo.c_str(), 0622) < 0 || ::chmod(fifo.c_str(), 0622) < 0)
     return sys_error("mkfifo {}", fifo);
   UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
   if (!fifo_fd)

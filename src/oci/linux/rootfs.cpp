@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -52,14 +53,22 @@ Result<> do_mount(const std::string &src, const std::string &target, const char 
 }
 
 // Bind mounts ignore most flags on the first call: apply them with a remount (mount(2) NOTES).
-Result<> mount_bind(const Mount &m, const MountOptions &o, const std::string &target) {
+Result<> mount_bind(int root_fd, const Mount &m, const MountOptions &o, const std::string &target) {
   ISOBOX_CHECK(
       do_mount(m.source, target, nullptr, o.flags & (MS_BIND | MS_REC), "", m.destination));
   unsigned long extra = o.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
   if (extra == 0)
     return {};
-  // The remount must keep locked flags (nosuid/nodev/noexec from the source) or EPERM follows.
-  if (::mount(nullptr, target.c_str(), nullptr, MS_BIND | MS_REMOUNT | extra, nullptr) < 0)
+  // `target` still names the directory under the new mount: reopen to reach the mount itself.
+  UniqueFd mounted = ISOBOX_TRY(open_in_root(root_fd, m.destination));
+  std::string mpath = fd_path(mounted.get());
+  struct statvfs sv {};
+  if (::statvfs(mpath.c_str(), &sv) == 0) {
+    // Keep flags the source has locked (nosuid/nodev/noexec), or the remount fails with EPERM.
+    extra |= (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
+             (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
+  }
+  if (::mount(nullptr, mpath.c_str(), nullptr, MS_BIND | MS_REMOUNT | extra, nullptr) < 0)
     return sys_error("remount {}", m.destination);
   return {};
 }
@@ -71,7 +80,7 @@ Result<> mount_one(int root_fd, const Mount &m) {
   if (m.type == "cgroup")
     return mount_cgroup(root_fd, m.destination, o.flags);
   if (o.is_bind()) {
-    ISOBOX_CHECK(mount_bind(m, o, tpath));
+    ISOBOX_CHECK(mount_bind(root_fd, m, o, tpath));
   } else {
     std::string source = m.source.empty() ? m.type : m.source;
     ISOBOX_CHECK(do_mount(source, tpath, m.type.c_str(), o.flags, o.data, m.destination));
@@ -118,6 +127,9 @@ Result<> prepare_rootfs(const Spec &spec, const RootfsOptions &opt) {
   }
   for (const auto &d : spec.linux->devices)
     ISOBOX_CHECK(create_device(root.get(), d, opt.in_user_namespace));
+  // A missing process.cwd is created (0755, as root) like runc does, before root.readonly.
+  if (spec.process)
+    ISOBOX_TRY(mkdir_all_in_root(root.get(), spec.process->cwd));
   return {};
 }
 
