@@ -104,6 +104,18 @@ PY
   grep -q 'already exists' "$work/err" || fail "$(cat "$work/err")"
   ib delete "$id"
   ;;
+run_tty)
+  # process.terminal without --console-socket: `run` allocates the pty and proxies it (as runc).
+  set_args sh -c 'tty; exit 4'
+  python3 - "$bundle/config.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["process"]["terminal"] = True
+json.dump(d, open(sys.argv[1], "w"))
+PY
+  set +e; out=$(ib run -b "$bundle" "$id" </dev/null); rc=$?; set -e
+  [[ $rc == 4 ]] || fail "tty run exit code $rc"
+  [[ $out == /dev/pts/* ]] || fail "tty output '$out'"
+  ;;
 sealed_exe)
   # CVE-2019-5736 class: hold the init's /proc/<pid>/exe, let the container die, reopen it for
   # writing. isobox runs from a read-only bind of itself, so this must fail with EROFS.

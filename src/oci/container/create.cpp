@@ -173,7 +173,7 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
                               cgroup.path()};
   args.channel = std::move(child_end);
   args.fifo_fd = fifo_fd.get();
-  args.console_socket = console.get();
+  args.console_socket = opt.console_fd >= 0 ? opt.console_fd : console.get();
   args.preserve_fds = opt.preserve_fds;
   args.unshare_flags = new_flags & ~clone_flags;
   args.no_new_keyring = opt.no_new_keyring;

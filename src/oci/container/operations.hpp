@@ -22,6 +22,7 @@ struct CreateOptions {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;
+  int console_fd = -1; // an already connected console socket (used by `run` for its own pty)
 };
 
 /// A container whose init waits on exec.fifo; the init is a child of the calling process.
