@@ -168,7 +168,8 @@ Result<int> wasm_run(const WasmRunOptions &opts) {
   if (opts.max_stack)
     limits.max_call_depth = *opts.max_stack;
   limits.fuel = opts.fuel;
-  limits.interrupt = &interrupt;
+  if (timeout_ms) // without a watchdog, no flag: the interpreter's loops then run unmetered
+    limits.interrupt = &interrupt;
   wasm::Store store(limits);
   auto wasi = ISOBOX_TRY(wasm::wasi::Wasi::create(std::move(wasi_cfg)));
   auto funcs = wasm::wasi::add_wasi_functions(store, *wasi);

@@ -69,6 +69,11 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
   const char *base = static_cast<const char *>(&&L_base);
   const uint32_t max_depth = store->limits().max_call_depth;
   uint64_t *const stack_end = store->value_stack().data() + store->value_stack().size();
+  // Metering (issue 4): with a fuel limit or an interrupt flag, every call and every taken
+  // backward branch (each loop iteration) goes through L_meter; otherwise only this flag is tested.
+  uint64_t *const fuel_left = store->fuel_left();
+  const std::atomic<bool> *const interrupt = store->limits().interrupt;
+  const bool metered = fuel_left != nullptr || interrupt != nullptr;
   uint8_t *mem = nullptr;
   uint64_t memsize = 0;
   const char *trap = nullptr;
@@ -78,6 +83,15 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
 
 #define NEXT() goto *static_cast<const void *>(base + static_cast<int32_t>(*ip))
 #define S(k) fp[ip[k]]
+/// Takes a branch; a backward one (offset <= 0: a loop's back edge) is metered.
+#define TAKE_BRANCH(off)                                                                           \
+  do {                                                                                             \
+    const int32_t off_ = static_cast<int32_t>(off);                                                \
+    ip += off_;                                                                                    \
+    if (metered && off_ <= 0) [[unlikely]]                                                         \
+      goto L_meter;                                                                                \
+    NEXT();                                                                                        \
+  } while (0)
 #define U32(k) static_cast<uint32_t>(S(k))
 #define S32(k) static_cast<int32_t>(S(k))
 #define U64(k) (S(k))
@@ -162,23 +176,20 @@ L_Const64:
   ip += 4;
   NEXT();
 L_Jump:
-  ip += static_cast<int32_t>(ip[1]);
-  NEXT();
+  TAKE_BRANCH(ip[1]);
 L_BrIfNz:
   if (U32(1) != 0)
-    ip += static_cast<int32_t>(ip[2]);
-  else
-    ip += 3;
+    TAKE_BRANCH(ip[2]);
+  ip += 3;
   NEXT();
 L_BrIfZ:
   if (U32(1) == 0)
-    ip += static_cast<int32_t>(ip[2]);
-  else
-    ip += 3;
+    TAKE_BRANCH(ip[2]);
+  ip += 3;
   NEXT();
 #define FUSED(name, T, cmp)                                                                        \
-  L_##name : if (static_cast<T>(S(1)) cmp static_cast<T>(S(2))) ip += static_cast<int32_t>(ip[3]); \
-  else ip += 4;                                                                                    \
+  L_##name : if (static_cast<T>(S(1)) cmp static_cast<T>(S(2))) TAKE_BRANCH(ip[3]);                \
+  ip += 4;                                                                                         \
   NEXT();
   FUSED(BrIfI32Eq, uint32_t, ==)
   FUSED(BrIfI32Ne, uint32_t, !=)
@@ -195,8 +206,7 @@ L_BrTableOp : {
   const uint32_t n = ip[2];
   if (i > n)
     i = n;
-  ip += static_cast<int32_t>(ip[3 + i]);
-  NEXT();
+  TAKE_BRANCH(ip[3 + i]);
 }
 L_I32AddImm:
   PUT32(1, U32(2) + ip[3]);
@@ -271,8 +281,20 @@ do_call:
       RELOAD_MEMORY();
     }
     ip = code->code.data();
+    if (metered) [[unlikely]]
+      goto L_meter;
     NEXT();
   }
+L_meter:
+  // One unit of fuel per metered event (a constant, not a per-block instruction count).
+  if (interrupt && interrupt->load(std::memory_order_relaxed))
+    TRAP(trap_text::kInterrupted);
+  if (fuel_left) {
+    if (*fuel_left == 0)
+      TRAP(trap_text::kFuelExhausted);
+    --*fuel_left;
+  }
+  NEXT();
 L_ReturnOp : {
   const Frame &f = frames[--depth];
   ip = f.ip;
@@ -483,9 +505,8 @@ L_ElemDropOp:
   BIN_IMM(I32GeSImm, S32, a >= static_cast<int32_t>(b))
   BIN_IMM(I32GeUImm, U32, a >= b)
 #define FUSED_IMM(name, T, cmp)                                                                    \
-  L_##name : if (static_cast<T>(S(1)) cmp static_cast<T>(ip[2])) ip +=                             \
-             static_cast<int32_t>(ip[3]);                                                          \
-  else ip += 4;                                                                                    \
+  L_##name : if (static_cast<T>(S(1)) cmp static_cast<T>(ip[2])) TAKE_BRANCH(ip[3]);               \
+  ip += 4;                                                                                         \
   NEXT();
   FUSED_IMM(BrIfI32EqImm, uint32_t, ==)
   FUSED_IMM(BrIfI32NeImm, uint32_t, !=)
@@ -797,7 +818,7 @@ std::expected<std::vector<Value>, Trap> invoke(Store &store, uint32_t func_addr,
     return results;
   }
   handler_offsets();
-  std::vector<uint64_t> &stack = store.value_stack();
+  ValueStack &stack = store.value_stack();
   thread_local std::vector<Frame> frames;
   frames.resize(store.limits().max_call_depth + 1);
   uint64_t *fp = stack.data();

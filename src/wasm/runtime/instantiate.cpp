@@ -3,6 +3,7 @@
 #include "wasm/runtime/instantiate.hpp"
 
 #include <cstring>
+#include <fmt/format.h>
 
 #include "wasm/binary/instr.hpp"
 #include "wasm/interp/invoke.hpp"
@@ -96,6 +97,25 @@ std::expected<void, InstantiateError> link_imports(Store &store, const Validated
   return {};
 }
 
+/// Engine limits (StoreLimits, issue 4) on the module's own tables and memories: an initial size
+/// above them makes the module uninstantiable, before anything is allocated.
+std::expected<void, InstantiateError> check_limits(const Store &store, const Module &m) {
+  const StoreLimits &lim = store.limits();
+  for (size_t i = 0; i < m.tables.size(); ++i) {
+    if (m.tables[i].limits.min > lim.max_table_elems)
+      return uninstantiable(fmt::format("table {}: initial size {} exceeds the table limit ({})", i,
+                                        m.tables[i].limits.min, lim.max_table_elems));
+  }
+  for (size_t i = 0; i < m.memories.size(); ++i) {
+    const uint64_t bytes = uint64_t{m.memories[i].limits.min} * kPageSize;
+    if (bytes > lim.max_memory_bytes)
+      return uninstantiable(
+          fmt::format("memory {}: initial size {} pages exceeds the memory limit ({} bytes)", i,
+                      m.memories[i].limits.min, lim.max_memory_bytes));
+  }
+  return {};
+}
+
 void allocate(Store &store, const std::shared_ptr<const ValidatedModule> &vm,
               ModuleInstance &inst) {
   const Module &m = vm->module;
@@ -181,6 +201,8 @@ instantiate(Store &store, std::shared_ptr<const ValidatedModule> module,
   auto owned = std::make_unique<ModuleInstance>();
   owned->module = module;
   if (auto r = link_imports(store, *module, *owned, resolve); !r)
+    return std::unexpected(r.error());
+  if (auto r = check_limits(store, module->module); !r)
     return std::unexpected(r.error());
   ModuleInstance &inst = store.add_instance(std::move(owned));
   allocate(store, module, inst);

@@ -44,7 +44,7 @@ std::optional<uint32_t> MemInst::grow(uint32_t delta) {
   return old;
 }
 
-Store::Store(StoreLimits limits) : m_limits(limits) {}
+Store::Store(StoreLimits limits) : m_limits(limits), m_fuel(limits.fuel) {}
 Store::~Store() = default;
 
 uint32_t Store::intern_type(const FuncType &type) {
@@ -96,10 +96,26 @@ ModuleInstance &Store::add_instance(std::unique_ptr<ModuleInstance> inst) {
   return *m_instances.back();
 }
 
-std::vector<uint64_t> &Store::value_stack() {
-  if (m_stack.empty())
-    m_stack.resize(m_limits.value_stack_cells);
-  return m_stack;
+ValueStack::ValueStack(size_t cells) {
+  if (cells == 0)
+    return;
+  void *p = mmap(nullptr, cells * sizeof(uint64_t), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return; // size 0: every invoke traps "call stack exhausted"
+  m_data = static_cast<uint64_t *>(p);
+  m_cells = cells;
+}
+
+ValueStack::~ValueStack() {
+  if (m_data)
+    munmap(m_data, m_cells * sizeof(uint64_t));
+}
+
+ValueStack &Store::value_stack() {
+  if (!m_stack)
+    m_stack = std::make_unique<ValueStack>(m_limits.value_stack_cells);
+  return *m_stack;
 }
 
 } // namespace isobox::wasm

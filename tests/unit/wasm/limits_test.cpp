@@ -1,0 +1,126 @@
+// Engine limits (issue 4): initial sizes against StoreLimits, fuel, the interrupt flag, the
+// lazily mapped value stack.
+#include <atomic>
+
+#include "engine_fixture.hpp"
+
+namespace isobox::wasm {
+namespace {
+
+/// Decodes, validates and instantiates `text` in `store`.
+std::expected<ModuleInstance *, InstantiateError> load(Store &store, const std::string &text) {
+  auto bytes = testing::wat(text);
+  EXPECT_FALSE(bytes.empty());
+  auto m = decode(bytes);
+  EXPECT_TRUE(m.has_value());
+  auto v = validate(std::move(*m));
+  EXPECT_TRUE(v.has_value());
+  return instantiate(store, *v, [](auto, auto) { return std::nullopt; });
+}
+
+std::expected<std::vector<Value>, Trap> call(Store &store, ModuleInstance *inst,
+                                             std::string_view name, std::vector<Value> args = {}) {
+  return invoke(store, inst->find_export(name)->addr, args);
+}
+
+TEST(Limits, InitialMemoryAboveLimitIsUninstantiable) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  Store store(StoreLimits{.max_memory_bytes = 1 << 20});
+  auto big = load(store, "(module (memory 17))");
+  ASSERT_FALSE(big.has_value());
+  EXPECT_EQ(big.error().kind, InstantiateError::Uninstantiable);
+  EXPECT_NE(big.error().message.find("memory limit"), std::string::npos) << big.error().message;
+  auto ok = load(store, R"((module (memory 16) (func (export "grow") (param i32) (result i32)
+      local.get 0 memory.grow)))");
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ((*ok)->memory0->pages(), 16u);
+  // memory.grow past the limit fails with -1 and leaves the size alone.
+  EXPECT_EQ(call(store, *ok, "grow", {Value::i32(1)})->at(0).bits, 0xffffffffu);
+  EXPECT_EQ(call(store, *ok, "grow", {Value::i32(0)})->at(0).bits, 16u);
+}
+
+TEST(Limits, InitialTableAboveLimitIsUninstantiable) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  Store store(StoreLimits{.max_table_elems = 1000});
+  auto big = load(store, "(module (table 1001 funcref))");
+  ASSERT_FALSE(big.has_value());
+  EXPECT_EQ(big.error().kind, InstantiateError::Uninstantiable);
+  EXPECT_NE(big.error().message.find("table limit"), std::string::npos) << big.error().message;
+  auto ok = load(store, R"((module (table 1000 funcref)
+      (func (export "grow") (param i32) (result i32) ref.null func local.get 0 table.grow 0)))");
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(call(store, *ok, "grow", {Value::i32(1)})->at(0).bits, 0xffffffffu);
+  EXPECT_EQ(call(store, *ok, "grow", {Value::i32(0)})->at(0).bits, 1000u);
+}
+
+constexpr const char *kLoops = R"((module
+    (func (export "spin") (loop br 0))
+    (func (export "count") (param i32) (result i32)
+      block loop
+        local.get 0 i32.eqz br_if 1
+        local.get 0 i32.const 1 i32.sub local.set 0
+        br 0 end end
+      i32.const 7)
+    (func $rec (export "rec") (param i32) (result i32)
+      local.get 0 i32.eqz if (result i32) i32.const 0
+      else local.get 0 i32.const 1 i32.sub call $rec end)))";
+
+TEST(Limits, FuelRunsOutInLoopsAndCalls) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  Store store(StoreLimits{.fuel = 1000});
+  auto inst = load(store, kLoops);
+  ASSERT_TRUE(inst.has_value()) << inst.error().message;
+  // 100 iterations fit in the budget and use some of it.
+  auto r = call(store, *inst, "count", {Value::i32(100)});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->at(0).bits, 7u);
+  ASSERT_NE(store.fuel_left(), nullptr);
+  EXPECT_LT(*store.fuel_left(), 1000u);
+  EXPECT_GT(*store.fuel_left(), 800u);
+  EXPECT_EQ(call(store, *inst, "spin").error().message, "all fuel consumed");
+  EXPECT_EQ(*store.fuel_left(), 0u);
+  // Fuel stays used up: even recursion without loops is charged.
+  EXPECT_EQ(call(store, *inst, "rec", {Value::i32(5)}).error().message, "all fuel consumed");
+
+  Store calls(StoreLimits{.fuel = 50});
+  auto inst2 = load(calls, kLoops);
+  ASSERT_TRUE(inst2.has_value());
+  EXPECT_TRUE(call(calls, *inst2, "rec", {Value::i32(10)}).has_value());
+  EXPECT_EQ(call(calls, *inst2, "rec", {Value::i32(100)}).error().message, "all fuel consumed");
+}
+
+TEST(Limits, NoFuelLimitMeansUnmetered) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  Store store;
+  auto inst = load(store, kLoops);
+  ASSERT_TRUE(inst.has_value());
+  EXPECT_EQ(store.fuel_left(), nullptr);
+  EXPECT_EQ(call(store, *inst, "count", {Value::i32(100000)})->at(0).bits, 7u);
+}
+
+TEST(Limits, InterruptFlagTrapsAtLoopHead) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  std::atomic<bool> flag{false};
+  Store store(StoreLimits{.interrupt = &flag});
+  auto inst = load(store, kLoops);
+  ASSERT_TRUE(inst.has_value());
+  EXPECT_EQ(call(store, *inst, "count", {Value::i32(1000)})->at(0).bits, 7u);
+  flag.store(true);
+  EXPECT_EQ(call(store, *inst, "spin").error().message, "interrupted");
+  EXPECT_EQ(call(store, *inst, "rec", {Value::i32(3)}).error().message, "interrupted");
+}
+
+TEST(Limits, ValueStackIsMappedLazily) {
+  Store store(StoreLimits{.value_stack_cells = 1u << 20});
+  ValueStack &s = store.value_stack();
+  ASSERT_EQ(s.size(), 1u << 20);
+  ASSERT_NE(s.data(), nullptr);
+  // Writable from end to end (anonymous pages start zeroed).
+  EXPECT_EQ(s.data()[0], 0u);
+  EXPECT_EQ(s.data()[s.size() - 1], 0u);
+  s.data()[s.size() - 1] = 42;
+  EXPECT_EQ(store.value_stack().data()[s.size() - 1], 42u);
+}
+
+} // namespace
+} // namespace isobox::wasm
