@@ -1,0 +1,202 @@
+// FuncCompiler's class: the validation state (operand and control stacks, spec appendix) and the
+// code emitter with its peephole state. Internal to the validator; split over func_*.cpp by topic.
+#pragma once
+
+#include "wasm/binary/instr.hpp"
+#include "wasm/validator/func_compiler.hpp"
+
+namespace isobox::wasm::compiler {
+
+inline constexpr ValType kUnknown = static_cast<ValType>(0);
+
+struct Operand {
+  ValType type;
+  uint32_t slot; ///< frame slot holding the value: its canonical stack slot or a local (alias)
+};
+
+struct Ctrl {
+  Opcode kind;
+  std::vector<ValType> params, results;
+  uint32_t height = 0;
+  bool unreachable = false;
+  bool has_else = false;
+  bool dead = false; ///< entered from unreachable code: validated, but no code emitted
+  uint32_t loop_pos = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> fixups; ///< (instr pos, word pos) jumping to end
+  int64_t else_instr = -1, else_word = -1;           ///< `if`'s branch to the else arm
+  const std::vector<ValType> &label_types() const {
+    return kind == Opcode::Loop ? params : results;
+  }
+};
+
+inline Result<void> type_mismatch() { return make_error("type mismatch"); }
+inline bool is_num(ValType t) {
+  return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;
+}
+inline ValType sig_type(SigType s) {
+  switch (s) {
+  case SigType::I32: return ValType::I32;
+  case SigType::I64: return ValType::I64;
+  case SigType::F32: return ValType::F32;
+  default: return ValType::F64;
+  }
+}
+class FuncCompiler {
+public:
+  FuncCompiler(const ValidationContext &ctx, uint32_t index)
+      : m_ctx(ctx), m_module(ctx.vm.module), m_body(m_module.bodies[index]),
+        m_handlers(handler_offsets()) {
+    const uint32_t fidx = m_module.imported_funcs + index;
+    m_out.type_index = ctx.vm.func_types[fidx];
+    m_type = &m_module.types[m_out.type_index];
+  }
+  Result<CompiledFunc> run();
+
+private:
+  // Operand stack (spec appendix: push_val / pop_val / pop_vals).
+  uint32_t canon(size_t pos) const { return m_fss + static_cast<uint32_t>(pos); }
+  bool live() const { return !m_ctrl.back().unreachable && !m_ctrl.back().dead; }
+  void push(ValType t) {
+    m_stack.push_back({t, canon(m_stack.size())});
+    m_max_height = std::max<uint32_t>(m_max_height, static_cast<uint32_t>(m_stack.size()));
+  }
+  Result<Operand> pop() {
+    if (m_stack.size() == m_ctrl.back().height) {
+      if (m_ctrl.back().unreachable)
+        return Operand{kUnknown, canon(m_stack.size())};
+      ISOBOX_CHECK(type_mismatch());
+    }
+    Operand o = m_stack.back();
+    m_stack.pop_back();
+    return o;
+  }
+  Result<Operand> pop(ValType expect) {
+    Operand o = ISOBOX_TRY(pop());
+    if (o.type != expect && o.type != kUnknown && expect != kUnknown)
+      ISOBOX_CHECK(type_mismatch());
+    return o;
+  }
+  Result<std::vector<Operand>> pop_all(const std::vector<ValType> &types) {
+    std::vector<Operand> ops(types.size());
+    for (size_t i = types.size(); i-- > 0;)
+      ops[i] = ISOBOX_TRY(pop(types[i]));
+    return ops;
+  }
+  void push_all(const std::vector<ValType> &types) {
+    for (ValType t : types)
+      push(t);
+  }
+  void set_unreachable() {
+    m_stack.resize(m_ctrl.back().height);
+    m_ctrl.back().unreachable = true;
+  }
+
+  // Code emission.
+  uint32_t emit(IOp op, std::initializer_list<uint32_t> imms) {
+    const uint32_t pos = static_cast<uint32_t>(m_out.code.size());
+    m_out.code.push_back(static_cast<uint32_t>(m_handlers[static_cast<unsigned>(op)]));
+    m_out.code.insert(m_out.code.end(), imms);
+    m_prev_pos = m_last_pos;
+    m_prev_op = m_last_op;
+    m_last_pos = pos;
+    m_last_op = op;
+    m_last_dst_word = -1;
+    return pos;
+  }
+  /// Emits an operator whose first immediate is its destination slot (retargetable).
+  uint32_t emit_dst(IOp op, std::initializer_list<uint32_t> imms) {
+    uint32_t pos = emit(op, imms);
+    m_last_dst_word = pos + 1;
+    return pos;
+  }
+  void label_here() {
+    m_barrier = here();
+    m_last_op = IOp::Count_;
+    m_last_dst_word = -1;
+  }
+  uint32_t here() const { return static_cast<uint32_t>(m_out.code.size()); }
+  void patch(uint32_t instr, uint32_t word, uint32_t target) {
+    m_out.code[word] = static_cast<uint32_t>(static_cast<int32_t>(target - instr));
+  }
+  void copy(uint32_t dst, uint32_t src) {
+    if (dst != src)
+      emit(IOp::Copy, {dst, src});
+  }
+  void materialize(size_t pos) {
+    Operand &o = m_stack[pos];
+    if (o.slot != canon(pos) && o.type != kUnknown) {
+      copy(canon(pos), o.slot);
+      o.slot = canon(pos);
+    }
+  }
+  void materialize_all() {
+    for (size_t i = 0; i < m_stack.size(); ++i)
+      materialize(i);
+  }
+  void materialize_local(uint32_t local) {
+    for (size_t i = 0; i < m_stack.size(); ++i)
+      if (m_stack[i].slot == local)
+        materialize(i);
+  }
+
+  // Branches.
+  Ctrl &label(uint32_t depth) { return m_ctrl[m_ctrl.size() - 1 - depth]; }
+  bool is_function_label(const Ctrl &c) const { return &c == &m_ctrl.front(); }
+  bool needs_copies(const Ctrl &target, const std::vector<Operand> &vals) const {
+    for (size_t j = 0; j < vals.size(); ++j)
+      if (vals[j].slot != canon(target.height + j))
+        return true;
+    return false;
+  }
+  void emit_return(const std::vector<Operand> &vals, size_t first_pos);
+  void emit_jump_to(Ctrl &target);
+  void emit_branch(Ctrl &target, const std::vector<Operand> &vals, size_t first_pos);
+  bool try_fuse_cond(const Operand &cond, bool branch_if_true, uint32_t &word);
+  void emit_cond_branch(const Operand &cond, bool branch_if_true, Ctrl *target, uint32_t &instr,
+                        uint32_t &word);
+
+  Result<void> instr(const Instr &in);
+  Result<void> block_start(const Instr &in);
+  Result<void> op_else();
+  Result<void> op_end();
+  Result<void> op_br(uint32_t depth);
+  Result<void> op_br_if(uint32_t depth);
+  Result<void> op_br_table(const Instr &in);
+  Result<void> op_call(const FuncType &ft, std::optional<Operand> table_index, const Instr &in);
+  Result<void> op_local_set(uint32_t idx, bool tee);
+  Result<void> op_memory(const Instr &in);
+  bool added_address(IOp op, uint32_t pos, const Operand &addr) const;
+  Result<void> op_simple(const Instr &in);
+  Result<void> op_table(const Instr &in);
+  Result<FuncType> block_type(const BlockType &bt);
+  Result<void> check_memory() {
+    if (m_ctx.vm.memories.empty())
+      return make_error("unknown memory 0");
+    return {};
+  }
+  Result<void> check_table(uint32_t t) {
+    if (t >= m_ctx.vm.tables.size())
+      return make_error("unknown table {}", t);
+    return {};
+  }
+
+  const ValidationContext &m_ctx;
+  const Module &m_module;
+  const FuncBody &m_body;
+  const int32_t *m_handlers;
+  const FuncType *m_type = nullptr;
+  CompiledFunc m_out;
+  std::vector<ValType> m_locals;
+  uint32_t m_fss = 0; ///< first stack slot = params + locals
+  std::vector<Operand> m_stack;
+  std::vector<Ctrl> m_ctrl;
+  uint32_t m_max_height = 0;
+  uint32_t m_last_pos = 0;
+  IOp m_last_op = IOp::Count_;
+  int64_t m_last_dst_word = -1;
+  uint32_t m_prev_pos = 0; ///< the instruction before the last one
+  IOp m_prev_op = IOp::Count_;
+  uint32_t m_barrier = 0; ///< code before this may be a branch target's predecessor: never rewound
+};
+
+} // namespace isobox::wasm::compiler

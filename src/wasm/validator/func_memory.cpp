@@ -1,0 +1,185 @@
+// FuncCompiler, memory and table operators: loads and stores (with `addr + k` folded into the
+// address), bulk memory, table access and bulk table operations.
+#include "wasm/validator/func_compiler_impl.hpp"
+
+namespace isobox::wasm::compiler {
+
+/// True if `addr` is the canonical result of the I32AddImm at `pos`, rewindable.
+bool FuncCompiler::added_address(IOp op, uint32_t pos, const Operand &addr) const {
+  return op == IOp::I32AddImm && pos >= m_barrier && pos + 4 <= here() &&
+         m_out.code[pos + 1] == addr.slot && addr.slot >= m_fss;
+}
+
+/// The load/store variant that adds an immediate to the address slot first.
+static IOp k_variant(Opcode op) {
+  const unsigned i = static_cast<unsigned>(op) - static_cast<unsigned>(Opcode::I32Load);
+  return static_cast<IOp>(static_cast<unsigned>(IOp::I32LoadK) + i);
+}
+
+Result<void> FuncCompiler::op_memory(const Instr &in) {
+  const OpcodeInfo &info = opcode_info(in.op);
+  if (in.op == Opcode::MemoryInit)
+    ISOBOX_CHECK(check_memory());
+  if (in.op == Opcode::DataDrop || in.op == Opcode::MemoryInit) {
+    const size_t count = m_module.data_count ? *m_module.data_count : m_module.datas.size();
+    if (in.a >= count)
+      return make_error("unknown data segment {}", in.a);
+    if (in.op == Opcode::DataDrop) {
+      if (live())
+        emit(IOp::DataDropOp, {in.a});
+      return {};
+    }
+  }
+  ISOBOX_CHECK(check_memory());
+  switch (in.op) {
+  case Opcode::MemorySize:
+    push(ValType::I32);
+    if (live())
+      emit_dst(IOp::MemorySizeOp, {m_stack.back().slot});
+    return {};
+  case Opcode::MemoryGrow: {
+    Operand n = ISOBOX_TRY(pop(ValType::I32));
+    push(ValType::I32);
+    if (live())
+      emit_dst(IOp::MemoryGrowOp, {m_stack.back().slot, n.slot});
+    return {};
+  }
+  case Opcode::MemoryInit:
+  case Opcode::MemoryCopy:
+  case Opcode::MemoryFill: {
+    Operand n = ISOBOX_TRY(pop(ValType::I32));
+    Operand b = ISOBOX_TRY(pop(ValType::I32));
+    Operand a = ISOBOX_TRY(pop(ValType::I32));
+    if (!live())
+      return {};
+    if (in.op == Opcode::MemoryInit)
+      emit(IOp::MemoryInitOp, {in.a, a.slot, b.slot, n.slot});
+    else
+      emit(in.op == Opcode::MemoryCopy ? IOp::MemoryCopyOp : IOp::MemoryFillOp,
+           {a.slot, b.slot, n.slot});
+    return {};
+  }
+  default: break;
+  }
+  if (in.a >= 32 || (1u << in.a) > (1u << natural_align_log2(info.imm)))
+    return make_error("alignment must not be larger than natural");
+  const uint32_t off = static_cast<uint32_t>(in.c);
+  if (info.result != SigType::_) { // load
+    Operand addr = ISOBOX_TRY(pop(ValType::I32));
+    push(sig_type(info.result));
+    if (!live())
+      return {};
+    const uint32_t dst = m_stack.back().slot;
+    if (here() == m_last_pos + 4 && added_address(m_last_op, m_last_pos, addr)) {
+      const uint32_t a = m_out.code[m_last_pos + 2], k = m_out.code[m_last_pos + 3];
+      m_out.code.resize(m_last_pos);
+      emit_dst(k_variant(in.op), {dst, a, k, off});
+    } else {
+      emit_dst(to_iop(in.op), {dst, addr.slot, off});
+    }
+    return {};
+  }
+  Operand v = ISOBOX_TRY(pop(sig_type(info.param2)));
+  Operand addr = ISOBOX_TRY(pop(ValType::I32));
+  if (!live())
+    return {};
+  if (here() == m_last_pos + 4 && added_address(m_last_op, m_last_pos, addr)) {
+    const uint32_t a = m_out.code[m_last_pos + 2], k = m_out.code[m_last_pos + 3];
+    m_out.code.resize(m_last_pos);
+    emit(k_variant(in.op), {a, v.slot, k, off});
+  } else if (m_last_op == IOp::Const32 && here() == m_last_pos + 3 &&
+             m_out.code[m_last_pos + 1] == v.slot && v.slot >= m_fss &&
+             m_prev_pos + 4 == m_last_pos && added_address(m_prev_op, m_prev_pos, addr)) {
+    // `addr + k; const c; store`: the constant's Const32 moves before the fused store.
+    const uint32_t a = m_out.code[m_prev_pos + 2], k = m_out.code[m_prev_pos + 3];
+    const uint32_t c = m_out.code[m_last_pos + 2];
+    m_out.code.resize(m_prev_pos);
+    emit(IOp::Const32, {v.slot, c});
+    emit(k_variant(in.op), {a, v.slot, k, off});
+  } else {
+    emit(to_iop(in.op), {addr.slot, v.slot, off});
+  }
+  return {};
+}
+
+Result<void> FuncCompiler::op_table(const Instr &in) {
+  if (in.op == Opcode::TableInit)
+    ISOBOX_CHECK(check_table(in.b));
+  if (in.op == Opcode::ElemDrop || in.op == Opcode::TableInit) {
+    if (in.a >= m_module.elems.size())
+      return make_error("unknown elem segment {}", in.a);
+  }
+  switch (in.op) {
+  case Opcode::ElemDrop:
+    if (live())
+      emit(IOp::ElemDropOp, {in.a});
+    return {};
+  case Opcode::TableInit:
+  case Opcode::TableCopy: {
+    const uint32_t dst_table = in.op == Opcode::TableInit ? in.b : in.a;
+    ISOBOX_CHECK(check_table(dst_table));
+    ValType src_type;
+    if (in.op == Opcode::TableInit) {
+      src_type = m_module.elems[in.a].type;
+    } else {
+      ISOBOX_CHECK(check_table(in.b));
+      src_type = m_ctx.vm.tables[in.b].elem;
+    }
+    if (src_type != m_ctx.vm.tables[dst_table].elem)
+      return type_mismatch();
+    Operand n = ISOBOX_TRY(pop(ValType::I32));
+    Operand s = ISOBOX_TRY(pop(ValType::I32));
+    Operand d = ISOBOX_TRY(pop(ValType::I32));
+    if (!live())
+      return {};
+    if (in.op == Opcode::TableInit)
+      emit(IOp::TableInitOp, {in.b, in.a, d.slot, s.slot, n.slot});
+    else
+      emit(IOp::TableCopyOp, {in.a, in.b, d.slot, s.slot, n.slot});
+    return {};
+  }
+  default: break;
+  }
+  ISOBOX_CHECK(check_table(in.a));
+  const ValType et = m_ctx.vm.tables[in.a].elem;
+  switch (in.op) {
+  case Opcode::TableGet: {
+    Operand i = ISOBOX_TRY(pop(ValType::I32));
+    push(et);
+    if (live())
+      emit_dst(IOp::TableGetOp, {m_stack.back().slot, in.a, i.slot});
+    return {};
+  }
+  case Opcode::TableSet: {
+    Operand v = ISOBOX_TRY(pop(et));
+    Operand i = ISOBOX_TRY(pop(ValType::I32));
+    if (live())
+      emit(IOp::TableSetOp, {in.a, i.slot, v.slot});
+    return {};
+  }
+  case Opcode::TableSize:
+    push(ValType::I32);
+    if (live())
+      emit_dst(IOp::TableSizeOp, {m_stack.back().slot, in.a});
+    return {};
+  case Opcode::TableGrow: {
+    Operand n = ISOBOX_TRY(pop(ValType::I32));
+    Operand v = ISOBOX_TRY(pop(et));
+    push(ValType::I32);
+    if (live())
+      emit_dst(IOp::TableGrowOp, {m_stack.back().slot, in.a, v.slot, n.slot});
+    return {};
+  }
+  case Opcode::TableFill: {
+    Operand n = ISOBOX_TRY(pop(ValType::I32));
+    Operand v = ISOBOX_TRY(pop(et));
+    Operand i = ISOBOX_TRY(pop(ValType::I32));
+    if (live())
+      emit(IOp::TableFillOp, {in.a, i.slot, v.slot, n.slot});
+    return {};
+  }
+  default: return make_error("illegal opcode");
+  }
+}
+
+} // namespace isobox::wasm::compiler
