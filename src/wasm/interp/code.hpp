@@ -24,6 +24,7 @@ namespace isobox::wasm {
   X(BrTableOp)      /* idx n off*(n+1) */                                                          \
   X(ReturnOp)       /* (results already copied to slots 0..n) */                                   \
   X(CallOp)         /* funcidx base */                                                             \
+  X(CallLocalOp)    /* base code_lo code_hi: CompiledFunc* of a function defined in this module */ \
   X(CallIndirectOp) /* typeidx tableidx idx base */                                                \
   X(UnreachableOp)                                                                                 \
   X(SelectOp)     /* dst a b cond */                                                               \
@@ -109,6 +110,15 @@ namespace isobox::wasm {
   X(I64Store8K)                                                                                    \
   X(I64Store16K)                                                                                   \
   X(I64Store32K)                                                                                   \
+  /* store of an immediate value at (addr + imm, i32 wrap) + off: addr value imm off */            \
+  X(I32StoreKI)                                                                                    \
+  X(I32Store8KI)                                                                                   \
+  X(I32Store16KI)                                                                                  \
+  /* two loads and an operator: dst addrA immA offA addrB immB offB (addresses as in K forms) */   \
+  X(F32MulLL)                                                                                      \
+  X(F32AddLL)                                                                                      \
+  X(F64MulLL)                                                                                      \
+  X(F64AddLL)                                                                                      \
   X(ExitOp) /* leaves the interpreter loop (bottom of every invoke) */
 
 enum class IOp : uint16_t {
@@ -132,6 +142,9 @@ struct CompiledFunc {
   uint32_t num_params = 0, num_results = 0;
   uint32_t num_locals = 0; ///< declared locals, zeroed on entry
   uint32_t frame_size = 0; ///< cells the frame needs, operand stack included
+  /// Positions of CallLocalOp instructions; validate() patches in the callee's CompiledFunc*
+  /// once every function is compiled (their addresses are final then).
+  std::vector<uint32_t> local_calls;
 };
 
 /// Offsets of the interpreter's handlers, indexed by IOp; the compiler writes these into code.

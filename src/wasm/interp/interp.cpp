@@ -51,8 +51,8 @@ std::optional<Trap> call_host(Store &store, FuncInst *f, ModuleInstance *caller,
 }
 
 /// Runs from `ip` until ExitOp. With store == nullptr, only publishes the handler table.
-RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance *inst,
-                  Frame *frames, uint32_t depth) {
+RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance *inst, Frame *fr,
+                  Frame *const fr_end) {
   if (store == nullptr) {
 #define ISOBOX_LABEL_ADDR(name) &&L_##name,
     const void *const labels[kIOpCount] = {
@@ -67,7 +67,6 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
     return {};
   }
   const char *base = static_cast<const char *>(&&L_base);
-  const uint32_t max_depth = store->limits().max_call_depth;
   uint64_t *const stack_end = store->value_stack().data() + store->value_stack().size();
   // Metering (issue 4): with a fuel limit or an interrupt flag, every call and every taken
   // backward branch (each loop iteration) goes through L_meter; otherwise only this flag is tested.
@@ -107,6 +106,10 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
     trap = text;                                                                                   \
     goto L_trap;                                                                                   \
   } while (0)
+/// Declared locals start at zero (a plain loop: interp.cpp is built without memset pattern calls).
+#define ZERO_LOCALS(code)                                                                          \
+  for (uint64_t *p = fp + (code)->num_params, *e = p + (code)->num_locals; p < e; ++p)             \
+  *p = 0
 #define RELOAD_MEMORY()                                                                            \
   do {                                                                                             \
     mem = inst->memory0 ? inst->memory0->data() : nullptr;                                         \
@@ -241,6 +244,22 @@ L_CallOp:
   nfp = fp + ip[2];
   ip += 3;
   goto do_call;
+L_CallLocalOp : {
+  // A defined function of this module: no import check, no instance switch.
+  const CompiledFunc *code;
+  std::memcpy(&code, ip + 2, sizeof code);
+  nfp = fp + ip[1];
+  if (fr == fr_end || nfp + code->frame_size > stack_end)
+    TRAP(trap_text::kStackExhausted);
+  ip += 4;
+  *fr++ = Frame{ip, fp, inst};
+  fp = nfp;
+  ZERO_LOCALS(code);
+  ip = code->code.data();
+  if (metered) [[unlikely]]
+    goto L_meter;
+  NEXT();
+}
 L_CallIndirectOp : {
   TableInst *t = inst->tables[ip[2]];
   const uint32_t i = U32(3);
@@ -270,12 +289,11 @@ do_call:
   }
   {
     const CompiledFunc *code = callee->code;
-    if (depth >= max_depth || nfp + code->frame_size > stack_end)
+    if (fr == fr_end || nfp + code->frame_size > stack_end)
       TRAP(trap_text::kStackExhausted);
-    frames[depth++] = Frame{ip, fp, inst};
+    *fr++ = Frame{ip, fp, inst};
     fp = nfp;
-    for (uint64_t *p = fp + code->num_params, *e = p + code->num_locals; p < e; ++p)
-      *p = 0;
+    ZERO_LOCALS(code);
     if (callee->module != inst) {
       inst = callee->module;
       RELOAD_MEMORY();
@@ -296,7 +314,7 @@ L_meter:
   }
   NEXT();
 L_ReturnOp : {
-  const Frame &f = frames[--depth];
+  const Frame &f = *--fr;
   ip = f.ip;
   fp = f.fp;
   if (f.inst != inst) { // mem/memsize are shared by all frames of one instance
@@ -322,7 +340,7 @@ L_trap : {
 
 const int32_t *handler_offsets() {
   static const int32_t *table = [] {
-    execute(nullptr, nullptr, nullptr, nullptr, nullptr, 0);
+    execute(nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
     g_exit_code[0] = static_cast<uint32_t>(g_handlers[static_cast<unsigned>(IOp::ExitOp)]);
     return g_handlers;
   }();
@@ -358,7 +376,8 @@ std::expected<std::vector<Value>, Trap> invoke(Store &store, uint32_t func_addr,
     fp[i] = args[i].bits;
   std::memset(fp + code->num_params, 0, sizeof(uint64_t) * code->num_locals);
   frames[0] = Frame{g_exit_code, fp, f->module};
-  RunResult r = execute(&store, code->code.data(), fp, f->module, frames.data(), 1);
+  RunResult r = execute(&store, code->code.data(), fp, f->module, frames.data() + 1,
+                        frames.data() + store.limits().max_call_depth);
   if (r.host_trap)
     return std::unexpected(std::move(*r.host_trap));
   if (r.trap) {

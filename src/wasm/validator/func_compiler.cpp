@@ -232,10 +232,12 @@ Result<void> FuncCompiler::op_simple(const Instr &in) {
   if (!live())
     return {};
   const uint32_t dst = m_stack.back().slot;
+  if (b && try_fuse_loads(in.op, a, *b, dst))
+    return {};
   if (const_b) {
     if (auto imm_op = imm_variant(in.op)) {
       uint32_t c = m_out.code[m_last_pos + 2];
-      m_out.code.resize(m_last_pos);
+      rewind(m_last_pos);
       if (in.op == Opcode::I32Sub)
         c = 0u - c;
       emit_dst(*imm_op, {dst, a.slot, c});

@@ -103,6 +103,19 @@ private:
     m_last_dst_word = -1;
     return pos;
   }
+  /// Drops the code from `pos` (the last or the one-before-last instruction) for a fused
+  /// replacement; the instruction before `pos`, if known, becomes the last one again.
+  void rewind(uint32_t pos) {
+    m_out.code.resize(pos);
+    if (pos == m_last_pos && m_prev_op != IOp::Count_ && m_prev_pos < pos) {
+      m_last_pos = m_prev_pos;
+      m_last_op = m_prev_op;
+    } else {
+      m_last_op = IOp::Count_;
+    }
+    m_prev_op = IOp::Count_;
+    m_last_dst_word = -1;
+  }
   /// Emits an operator whose first immediate is its destination slot (retargetable).
   uint32_t emit_dst(IOp op, std::initializer_list<uint32_t> imms) {
     uint32_t pos = emit(op, imms);
@@ -166,6 +179,8 @@ private:
   Result<void> op_local_set(uint32_t idx, bool tee);
   Result<void> op_memory(const Instr &in);
   bool added_address(IOp op, uint32_t pos, const Operand &addr) const;
+  bool try_fuse_loads(Opcode op, const Operand &a, const Operand &b, uint32_t dst);
+  bool try_store_imm(Opcode op, const Operand &addr, const Operand &v, uint32_t off);
   Result<void> op_simple(const Instr &in);
   Result<void> op_table(const Instr &in);
   Result<FuncType> block_type(const BlockType &bt);

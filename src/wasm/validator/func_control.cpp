@@ -62,7 +62,7 @@ bool FuncCompiler::try_fuse_cond(const Operand &cond, bool branch_if_true, uint3
   const uint32_t pos = m_last_pos;
   if (m_last_op == IOp::I32Eqz && here() == pos + 3) {
     const uint32_t a = m_out.code[pos + 2];
-    m_out.code.resize(pos);
+    rewind(pos);
     uint32_t p = emit(branch_if_true ? IOp::BrIfZ : IOp::BrIfNz, {a, 0});
     word = p + 2;
     return true;
@@ -73,7 +73,7 @@ bool FuncCompiler::try_fuse_cond(const Operand &cond, bool branch_if_true, uint3
     const IOp fused =
         fused_branch(static_cast<IOp>(static_cast<unsigned>(IOp::I32Eq) + k), branch_if_true);
     const unsigned f = static_cast<unsigned>(fused) - static_cast<unsigned>(IOp::BrIfI32Eq);
-    m_out.code.resize(pos);
+    rewind(pos);
     uint32_t p = emit(static_cast<IOp>(static_cast<unsigned>(IOp::BrIfI32EqImm) + f), {a, imm, 0});
     word = p + 3;
     return true;
@@ -81,7 +81,7 @@ bool FuncCompiler::try_fuse_cond(const Operand &cond, bool branch_if_true, uint3
   if (m_last_op >= IOp::I32Eq && m_last_op <= IOp::I32GeU && here() == pos + 4) {
     const uint32_t a = m_out.code[pos + 2], b = m_out.code[pos + 3];
     const IOp cmp = m_last_op;
-    m_out.code.resize(pos);
+    rewind(pos);
     uint32_t p = emit(fused_branch(cmp, branch_if_true), {a, b, 0});
     word = p + 3;
     return true;
@@ -281,6 +281,9 @@ Result<void> FuncCompiler::op_call(const FuncType &ft, std::optional<Operand> ta
       copy(canon(first + j), args[j].slot);
     if (table_index)
       emit(IOp::CallIndirectOp, {in.a, in.b, table_index->slot, canon(first)});
+    else if (in.a >= m_module.imported_funcs)
+      m_out.local_calls.push_back(
+          emit(IOp::CallLocalOp, {canon(first), in.a - m_module.imported_funcs, 0}));
     else
       emit(IOp::CallOp, {in.a, canon(first)});
   }

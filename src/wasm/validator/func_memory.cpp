@@ -16,6 +16,71 @@ static IOp k_variant(Opcode op) {
   return static_cast<IOp>(static_cast<unsigned>(IOp::I32LoadK) + i);
 }
 
+/// A load's address as (slot, imm, off) of the K form; plain loads have imm 0.
+struct LoadAt {
+  uint32_t dst, addr, imm, off;
+};
+
+static std::optional<LoadAt> load_at(IOp op, IOp plain, const std::vector<uint32_t> &code,
+                                     uint32_t pos, uint32_t end) {
+  const IOp k = k_variant(static_cast<Opcode>(plain));
+  if (op == plain && end == pos + 4)
+    return LoadAt{code[pos + 1], code[pos + 2], 0, code[pos + 3]};
+  if (op == k && end == pos + 5)
+    return LoadAt{code[pos + 1], code[pos + 2], code[pos + 3], code[pos + 4]};
+  return std::nullopt;
+}
+
+/// `load a; load b; op` (f32/f64 add or mul, both loads just emitted into the operands' stack
+/// slots) becomes one operator that loads both and computes: the dot-product and
+/// array-arithmetic shape. Loads trap in the same order as before.
+bool FuncCompiler::try_fuse_loads(Opcode op, const Operand &a, const Operand &b, uint32_t dst) {
+  IOp fused, plain;
+  switch (op) {
+  case Opcode::F32Mul: fused = IOp::F32MulLL, plain = IOp::F32Load; break;
+  case Opcode::F32Add: fused = IOp::F32AddLL, plain = IOp::F32Load; break;
+  case Opcode::F64Mul: fused = IOp::F64MulLL, plain = IOp::F64Load; break;
+  case Opcode::F64Add: fused = IOp::F64AddLL, plain = IOp::F64Load; break;
+  default: return false;
+  }
+  if (m_prev_pos < m_barrier || m_last_op == IOp::Count_ || m_prev_op == IOp::Count_ ||
+      a.slot < m_fss || b.slot < m_fss)
+    return false;
+  auto la = load_at(m_prev_op, plain, m_out.code, m_prev_pos, m_last_pos);
+  auto lb = load_at(m_last_op, plain, m_out.code, m_last_pos, here());
+  if (!la || !lb || la->dst != a.slot || lb->dst != b.slot)
+    return false;
+  rewind(m_prev_pos);
+  emit_dst(fused, {dst, la->addr, la->imm, la->off, lb->addr, lb->imm, lb->off});
+  return true;
+}
+
+/// `const c; store` of 8, 16 or 32 bits (also f32, same bytes) becomes a store of an immediate,
+/// folding an `addr + k` just before the constant as well.
+bool FuncCompiler::try_store_imm(Opcode op, const Operand &addr, const Operand &v, uint32_t off) {
+  IOp store_imm;
+  switch (op) {
+  case Opcode::I32Store:
+  case Opcode::F32Store: store_imm = IOp::I32StoreKI; break;
+  case Opcode::I32Store8: store_imm = IOp::I32Store8KI; break;
+  case Opcode::I32Store16: store_imm = IOp::I32Store16KI; break;
+  default: return false;
+  }
+  if (m_last_op != IOp::Const32 || here() != m_last_pos + 3 || m_last_pos < m_barrier ||
+      m_out.code[m_last_pos + 1] != v.slot || v.slot < m_fss)
+    return false;
+  const uint32_t c = m_out.code[m_last_pos + 2];
+  if (m_prev_pos + 4 == m_last_pos && added_address(m_prev_op, m_prev_pos, addr)) {
+    const uint32_t a = m_out.code[m_prev_pos + 2], k = m_out.code[m_prev_pos + 3];
+    rewind(m_prev_pos);
+    emit(store_imm, {a, c, k, off});
+  } else {
+    rewind(m_last_pos);
+    emit(store_imm, {addr.slot, c, 0, off});
+  }
+  return true;
+}
+
 Result<void> FuncCompiler::op_memory(const Instr &in) {
   const OpcodeInfo &info = opcode_info(in.op);
   if (in.op == Opcode::MemoryInit)
@@ -72,7 +137,7 @@ Result<void> FuncCompiler::op_memory(const Instr &in) {
     const uint32_t dst = m_stack.back().slot;
     if (here() == m_last_pos + 4 && added_address(m_last_op, m_last_pos, addr)) {
       const uint32_t a = m_out.code[m_last_pos + 2], k = m_out.code[m_last_pos + 3];
-      m_out.code.resize(m_last_pos);
+      rewind(m_last_pos);
       emit_dst(k_variant(in.op), {dst, a, k, off});
     } else {
       emit_dst(to_iop(in.op), {dst, addr.slot, off});
@@ -85,15 +150,16 @@ Result<void> FuncCompiler::op_memory(const Instr &in) {
     return {};
   if (here() == m_last_pos + 4 && added_address(m_last_op, m_last_pos, addr)) {
     const uint32_t a = m_out.code[m_last_pos + 2], k = m_out.code[m_last_pos + 3];
-    m_out.code.resize(m_last_pos);
+    rewind(m_last_pos);
     emit(k_variant(in.op), {a, v.slot, k, off});
+  } else if (try_store_imm(in.op, addr, v, off)) {
   } else if (m_last_op == IOp::Const32 && here() == m_last_pos + 3 &&
              m_out.code[m_last_pos + 1] == v.slot && v.slot >= m_fss &&
              m_prev_pos + 4 == m_last_pos && added_address(m_prev_op, m_prev_pos, addr)) {
     // `addr + k; const c; store`: the constant's Const32 moves before the fused store.
     const uint32_t a = m_out.code[m_prev_pos + 2], k = m_out.code[m_prev_pos + 3];
     const uint32_t c = m_out.code[m_last_pos + 2];
-    m_out.code.resize(m_prev_pos);
+    rewind(m_prev_pos);
     emit(IOp::Const32, {v.slot, c});
     emit(k_variant(in.op), {a, v.slot, k, off});
   } else {

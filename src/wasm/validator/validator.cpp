@@ -2,6 +2,7 @@
 // exports, start; function bodies are checked and compiled by FuncCompiler.
 #include "wasm/validator/validator.hpp"
 
+#include <cstring>
 #include <set>
 
 #include "wasm/binary/instr.hpp"
@@ -187,6 +188,12 @@ Result<std::shared_ptr<const ValidatedModule>> ModuleValidator::run() {
   m_vm->code.reserve(m.bodies.size());
   for (uint32_t i = 0; i < m.bodies.size(); ++i)
     m_vm->code.push_back(ISOBOX_TRY(compile_function(ctx, i)));
+  // Direct calls carry the callee's code address: final now that every function is compiled.
+  for (CompiledFunc &f : m_vm->code)
+    for (uint32_t pos : f.local_calls) {
+      const CompiledFunc *callee = &m_vm->code[f.code[pos + 2]];
+      std::memcpy(&f.code[pos + 2], &callee, sizeof callee);
+    }
   return std::shared_ptr<const ValidatedModule>(std::move(m_vm));
 }
 
