@@ -19,6 +19,7 @@ namespace isobox::wasm {
   X(Const32)        /* dst imm32 (zero-extended) */                                                \
   X(Const64)        /* dst lo hi */                                                                \
   X(Jump)           /* off */                                                                      \
+  X(LoopEntry)      /* cost: fuel of one iteration; a loop's back edges land right after it */     \
   X(BrIfNz)         /* cond off */                                                                 \
   X(BrIfZ)          /* cond off */                                                                 \
   X(BrTableOp)      /* idx n off*(n+1) */                                                          \
@@ -145,6 +146,9 @@ struct CompiledFunc {
   /// Positions of CallLocalOp instructions; validate() patches in the callee's CompiledFunc*
   /// once every function is compiled (their addresses are final then).
   std::vector<uint32_t> local_calls;
+  /// Fuel charged per call: the instructions of the body outside loops (each loop charges its own
+  /// per iteration, from the cost word of its LoopEntry).
+  uint32_t fuel_cost = 0;
 };
 
 /// Offsets of the interpreter's handlers, indexed by IOp; the compiler writes these into code.

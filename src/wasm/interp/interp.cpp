@@ -68,8 +68,9 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
   }
   const char *base = static_cast<const char *>(&&L_base);
   uint64_t *const stack_end = store->value_stack().data() + store->value_stack().size();
-  // Metering (issue 4): with a fuel limit or an interrupt flag, every call and every taken
-  // backward branch (each loop iteration) goes through L_meter; otherwise only this flag is tested.
+  // Metering (issue 4): with a fuel limit or an interrupt flag, every call, loop entry and taken
+  // backward branch goes through L_meter, charging the instructions the compiler counted for that
+  // function body or loop iteration; otherwise only this flag is tested.
   uint64_t *const fuel_left = store->fuel_left();
   const std::atomic<bool> *const interrupt = store->limits().interrupt;
   const bool metered = fuel_left != nullptr || interrupt != nullptr;
@@ -79,6 +80,7 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
   int64_t trap_index = -1;
   FuncInst *callee = nullptr;
   uint64_t *nfp = nullptr;
+  uint32_t meter_cost = 0;
 
 #define NEXT() goto *static_cast<const void *>(base + static_cast<int32_t>(*ip))
 #define S(k) fp[ip[k]]
@@ -87,8 +89,10 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
   do {                                                                                             \
     const int32_t off_ = static_cast<int32_t>(off);                                                \
     ip += off_;                                                                                    \
-    if (metered && off_ <= 0) [[unlikely]]                                                         \
+    if (metered && off_ <= 0) [[unlikely]] {                                                       \
+      meter_cost = ip[-1]; /* the target loop's LoopEntry cost word */                             \
       goto L_meter;                                                                                \
+    }                                                                                              \
     NEXT();                                                                                        \
   } while (0)
 #define U32(k) static_cast<uint32_t>(S(k))
@@ -180,6 +184,13 @@ L_Const64:
   NEXT();
 L_Jump:
   TAKE_BRANCH(ip[1]);
+L_LoopEntry:
+  ip += 2;
+  if (metered) [[unlikely]] {
+    meter_cost = ip[-1];
+    goto L_meter;
+  }
+  NEXT();
 L_BrIfNz:
   if (U32(1) != 0)
     TAKE_BRANCH(ip[2]);
@@ -256,8 +267,10 @@ L_CallLocalOp : {
   fp = nfp;
   ZERO_LOCALS(code);
   ip = code->code.data();
-  if (metered) [[unlikely]]
+  if (metered) [[unlikely]] {
+    meter_cost = code->fuel_cost;
     goto L_meter;
+  }
   NEXT();
 }
 L_CallIndirectOp : {
@@ -299,18 +312,22 @@ do_call:
       RELOAD_MEMORY();
     }
     ip = code->code.data();
-    if (metered) [[unlikely]]
+    if (metered) [[unlikely]] {
+      meter_cost = code->fuel_cost;
       goto L_meter;
+    }
     NEXT();
   }
 L_meter:
-  // One unit of fuel per metered event (a constant, not a per-block instruction count).
+  // A loop iteration or a call is about to run: check the interrupt flag, charge its fuel.
   if (interrupt && interrupt->load(std::memory_order_relaxed))
     TRAP(trap_text::kInterrupted);
   if (fuel_left) {
-    if (*fuel_left == 0)
+    if (*fuel_left < meter_cost) {
+      *fuel_left = 0;
       TRAP(trap_text::kFuelExhausted);
-    --*fuel_left;
+    }
+    *fuel_left -= meter_cost;
   }
   NEXT();
 L_ReturnOp : {
@@ -375,6 +392,13 @@ std::expected<std::vector<Value>, Trap> invoke(Store &store, uint32_t func_addr,
   for (size_t i = 0; i < args.size(); ++i)
     fp[i] = args[i].bits;
   std::memset(fp + code->num_params, 0, sizeof(uint64_t) * code->num_locals);
+  if (uint64_t *fuel = store.fuel_left()) {
+    if (*fuel < code->fuel_cost) {
+      *fuel = 0;
+      return std::unexpected(Trap{trap_text::kFuelExhausted, std::nullopt});
+    }
+    *fuel -= code->fuel_cost;
+  }
   frames[0] = Frame{g_exit_code, fp, f->module};
   RunResult r = execute(&store, code->code.data(), fp, f->module, frames.data() + 1,
                         frames.data() + store.limits().max_call_depth);

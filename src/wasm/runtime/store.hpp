@@ -28,7 +28,7 @@ struct StoreLimits {
   uint32_t max_table_elems = 10'000'000;         ///< per table; table.grow past it fails (-1)
   uint32_t max_call_depth = 20'000;              ///< deeper calls trap "call stack exhausted"
   uint32_t value_stack_cells = 1u << 21;         ///< 64-bit cells for all frames (16 MiB)
-  std::optional<uint64_t> fuel; ///< budget of metered events (calls, backward branches): see docs
+  std::optional<uint64_t> fuel; ///< instruction budget, charged per call and loop iteration
 
   const std::atomic<bool> *interrupt = nullptr; ///< set from another thread: trap "interrupted"
 };

@@ -26,6 +26,7 @@ Result<CompiledFunc> FuncCompiler::run() {
     ISOBOX_CHECK(instr(in));
   }
   m_out.frame_size = std::max(m_fss + m_max_height, m_out.num_results) + 1;
+  m_out.fuel_cost = m_fuel.front();
   return std::move(m_out);
 }
 
@@ -64,6 +65,10 @@ Result<void> FuncCompiler::op_local_set(uint32_t idx, bool tee) {
 }
 
 Result<void> FuncCompiler::instr(const Instr &in) {
+  // Structure (block, loop, else, end) and nop cost no fuel; every other instruction costs 1.
+  if (in.op != Opcode::Block && in.op != Opcode::Loop && in.op != Opcode::Else &&
+      in.op != Opcode::End && in.op != Opcode::Nop)
+    ++m_fuel.back();
   switch (in.op) {
   case Opcode::Unreachable:
     if (live())

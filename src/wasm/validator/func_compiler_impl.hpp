@@ -22,6 +22,7 @@ struct Ctrl {
   bool has_else = false;
   bool dead = false; ///< entered from unreachable code: validated, but no code emitted
   uint32_t loop_pos = 0;
+  int64_t fuel_word = -1; ///< a loop's LoopEntry cost word, patched at its `end`
   std::vector<std::pair<uint32_t, uint32_t>> fixups; ///< (instr pos, word pos) jumping to end
   int64_t else_instr = -1, else_word = -1;           ///< `if`'s branch to the else arm
   const std::vector<ValType> &label_types() const {
@@ -211,6 +212,9 @@ private:
   int64_t m_last_dst_word = -1;
   uint32_t m_prev_pos = 0; ///< the instruction before the last one
   IOp m_prev_op = IOp::Count_;
+  /// Fuel (instruction counts, issue 4): one counter per open loop, the function's at the bottom.
+  /// An instruction is charged to its innermost loop (each iteration) or to the function (each call).
+  std::vector<uint32_t> m_fuel{0};
   uint32_t m_barrier = 0; ///< code before this may be a branch target's predecessor: never rewound
 };
 

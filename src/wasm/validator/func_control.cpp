@@ -127,7 +127,13 @@ Result<void> FuncCompiler::block_start(const Instr &in) {
       c.else_instr = instr;
       c.else_word = word;
     }
+    if (in.op == Opcode::Loop) {
+      // Charges an iteration's fuel on entry; back edges read the cost word before loop_pos.
+      c.fuel_word = emit(IOp::LoopEntry, {0}) + 1;
+    }
   }
+  if (in.op == Opcode::Loop)
+    m_fuel.push_back(0);
   for (size_t i = 0; i < params.size(); ++i)
     m_stack[c.height + i].slot = canon(c.height + i);
   label_here();
@@ -175,6 +181,11 @@ Result<void> FuncCompiler::op_end() {
       emit_return(vals, c.height);
     m_ctrl.pop_back();
     return {};
+  }
+  if (c.kind == Opcode::Loop) {
+    if (c.fuel_word >= 0)
+      m_out.code[static_cast<size_t>(c.fuel_word)] = m_fuel.back();
+    m_fuel.pop_back();
   }
   const uint32_t end = here();
   if (c.else_instr >= 0)
