@@ -213,7 +213,7 @@ private:
   uint32_t m_prev_pos = 0; ///< the instruction before the last one
   IOp m_prev_op = IOp::Count_;
   /// Fuel (instruction counts, issue 4): one counter per open loop, the function's at the bottom.
-  /// An instruction is charged to its innermost loop (each iteration) or to the function (each call).
+  /// An instruction is charged to its innermost loop (per iteration) or to the function (per call).
   std::vector<uint32_t> m_fuel{0};
   uint32_t m_barrier = 0; ///< code before this may be a branch target's predecessor: never rewound
 };
