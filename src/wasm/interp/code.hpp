@@ -14,6 +14,19 @@ namespace isobox::wasm {
 ///   numeric unary  [op dst a]        numeric binary [op dst a b]
 ///   load           [op dst addr off] store          [op addr val off]
 /// Branch offsets are in code units relative to the start of the branching instruction.
+/// The i32 comparisons in opcode order (name, operand type, C++ operator).
+#define ISOBOX_I32_COMPARES(C)                                                                     \
+  C(Eq, uint32_t, ==)                                                                              \
+  C(Ne, uint32_t, !=)                                                                              \
+  C(LtS, int32_t, <)                                                                               \
+  C(LtU, uint32_t, <)                                                                              \
+  C(GtS, int32_t, >)                                                                               \
+  C(GtU, uint32_t, >)                                                                              \
+  C(LeS, int32_t, <=)                                                                              \
+  C(LeU, uint32_t, <=)                                                                             \
+  C(GeS, int32_t, >=)                                                                              \
+  C(GeU, uint32_t, >=)
+
 #define ISOBOX_INTERNAL_OPS(X)                                                                     \
   X(Copy)           /* dst src */                                                                  \
   X(Const32)        /* dst imm32 (zero-extended) */                                                \
@@ -120,6 +133,28 @@ namespace isobox::wasm {
   X(F32AddLL)                                                                                      \
   X(F64MulLL)                                                                                      \
   X(F64AddLL)                                                                                      \
+  /* loop tails: i32 add then compare the sum with an immediate and branch (sum stays in dst) */   \
+  /* AddImmBrIfI32<cmp>Imm dst a k imm off, then AddBrIfI32<cmp>Imm dst a b imm off */           \
+  X(AddImmBrIfI32EqImm)                                                                            \
+  X(AddImmBrIfI32NeImm)                                                                            \
+  X(AddImmBrIfI32LtSImm)                                                                           \
+  X(AddImmBrIfI32LtUImm)                                                                           \
+  X(AddImmBrIfI32GtSImm)                                                                           \
+  X(AddImmBrIfI32GtUImm)                                                                           \
+  X(AddImmBrIfI32LeSImm)                                                                           \
+  X(AddImmBrIfI32LeUImm)                                                                           \
+  X(AddImmBrIfI32GeSImm)                                                                           \
+  X(AddImmBrIfI32GeUImm)                                                                           \
+  X(AddBrIfI32EqImm)                                                                               \
+  X(AddBrIfI32NeImm)                                                                               \
+  X(AddBrIfI32LtSImm)                                                                              \
+  X(AddBrIfI32LtUImm)                                                                              \
+  X(AddBrIfI32GtSImm)                                                                              \
+  X(AddBrIfI32GtUImm)                                                                              \
+  X(AddBrIfI32LeSImm)                                                                              \
+  X(AddBrIfI32LeUImm)                                                                              \
+  X(AddBrIfI32GeSImm)                                                                              \
+  X(AddBrIfI32GeUImm)                                                                              \
   X(ExitOp) /* leaves the interpreter loop (bottom of every invoke) */
 
 enum class IOp : uint16_t {

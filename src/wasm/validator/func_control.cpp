@@ -74,6 +74,17 @@ bool FuncCompiler::try_fuse_cond(const Operand &cond, bool branch_if_true, uint3
         fused_branch(static_cast<IOp>(static_cast<unsigned>(IOp::I32Eq) + k), branch_if_true);
     const unsigned f = static_cast<unsigned>(fused) - static_cast<unsigned>(IOp::BrIfI32Eq);
     rewind(pos);
+    // `a = x + k` (or `x + y`) just before: the loop-tail shape, one operator for both.
+    const bool add_imm = m_last_op == IOp::I32AddImm, add = m_last_op == IOp::I32Add;
+    if ((add_imm || add) && here() == m_last_pos + 4 && m_last_pos >= m_barrier &&
+        m_out.code[m_last_pos + 1] == a) {
+      const uint32_t x = m_out.code[m_last_pos + 2], y = m_out.code[m_last_pos + 3];
+      const IOp first = add_imm ? IOp::AddImmBrIfI32EqImm : IOp::AddBrIfI32EqImm;
+      rewind(m_last_pos);
+      uint32_t p = emit(static_cast<IOp>(static_cast<unsigned>(first) + f), {a, x, y, imm, 0});
+      word = p + 5;
+      return true;
+    }
     uint32_t p = emit(static_cast<IOp>(static_cast<unsigned>(IOp::BrIfI32EqImm) + f), {a, imm, 0});
     word = p + 3;
     return true;

@@ -58,7 +58,7 @@ TEST(FusedOps, StoreImmediate) {
   Instance m(R"((module (memory 1)
     (func (export "st8") (param i32) (result i32)
       local.get 0 i32.const 1 i32.add i32.const 0x1ff i32.store8 offset=2
-      local.get 0 i32.const 1 i32.add i32.load8_u offset=2)
+      local.get 0 i32.const 1 i32.add i32.load offset=2)
     (func (export "st16") (param i32) (result i32)
       local.get 0 i32.const 0x12345 i32.store16 local.get 0 i32.load)
     (func (export "st32") (param i32) (result i32)
@@ -89,6 +89,63 @@ TEST(FusedOps, DirectCallsZeroLocalsAndLimitDepth) {
   EXPECT_EQ(m.call1("twice", {Value::i32(5)}), 0u);
   EXPECT_EQ(m.call1("down", {Value::i32(10000)}), 10000u);
   EXPECT_EQ(m.call("down", {Value::i32(10'000'000)}).error().message, "call stack exhausted");
+}
+
+/// One loop per i32 comparison and add form, ending in `x = x + step; br_if (x <cmp> 10)`:
+/// returns (iterations, final x), compared with the same loop in C++.
+TEST(FusedOps, LoopTailAddCompareBranch) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  struct Cmp {
+    const char *name;
+    bool (*holds)(uint32_t, uint32_t);
+  };
+  const Cmp cmps[] = {
+      {"eq", [](uint32_t a, uint32_t b) { return a == b; }},
+      {"ne", [](uint32_t a, uint32_t b) { return a != b; }},
+      {"lt_s", [](uint32_t a, uint32_t b) { return int32_t(a) < int32_t(b); }},
+      {"lt_u", [](uint32_t a, uint32_t b) { return a < b; }},
+      {"gt_s", [](uint32_t a, uint32_t b) { return int32_t(a) > int32_t(b); }},
+      {"gt_u", [](uint32_t a, uint32_t b) { return a > b; }},
+      {"le_s", [](uint32_t a, uint32_t b) { return int32_t(a) <= int32_t(b); }},
+      {"le_u", [](uint32_t a, uint32_t b) { return a <= b; }},
+      {"ge_s", [](uint32_t a, uint32_t b) { return int32_t(a) >= int32_t(b); }},
+      {"ge_u", [](uint32_t a, uint32_t b) { return a >= b; }},
+  };
+  std::string wat = "(module";
+  for (const Cmp &c : cmps) {
+    // step comes from a local (i32.add) or is the constant 3 (i32.add of an immediate).
+    for (const char *step : {"local.get 1", "i32.const 3"})
+      wat += std::string(R"(
+        (func (export ")") + c.name + (step[0] == 'l' ? "_reg" : "_imm") +
+             R"(") (param i32 i32) (result i32 i32) (local i32)
+          block loop
+            local.get 2 i32.const 20 i32.ge_u br_if 1
+            local.get 2 i32.const 1 i32.add local.set 2
+            local.get 0 )" + step + R"( i32.add local.tee 0 i32.const 10 i32.)" + c.name +
+             R"( br_if 0
+          end end
+          local.get 2 local.get 0))";
+  }
+  Instance m(wat + ")");
+  const std::pair<uint32_t, uint32_t> starts[] = {
+      {0, 3}, {7, 3}, {10, 0}, {0xfffffff0u, 3}, {0x7ffffffeu, 3}, {20, 0xfffffffdu}, {4, 3}};
+  for (const Cmp &c : cmps)
+    for (bool reg : {true, false})
+      for (auto [x0, step0] : starts) {
+        const uint32_t step = reg ? step0 : 3;
+        uint32_t x = x0, n = 0;
+        while (n < 20) {
+          ++n;
+          x += step;
+          if (!c.holds(x, 10))
+            break;
+        }
+        const std::string f = std::string(c.name) + (reg ? "_reg" : "_imm");
+        auto r = m.call(f, {Value::i32(x0), Value::i32(step)});
+        ASSERT_TRUE(r.has_value()) << f;
+        EXPECT_EQ((*r)[0].bits, n) << f << " from " << x0 << " step " << step;
+        EXPECT_EQ((*r)[1].bits, x) << f << " from " << x0 << " step " << step;
+      }
 }
 
 } // namespace
