@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/oci_verbs.hpp"
+#include "common/file.hpp"
 #include "oci/container/operations.hpp"
 #include "oci/spec/parse.hpp"
 
@@ -32,7 +33,7 @@ Result<> apply_user(oci::Process &p, const std::string &user) {
 // The process to run: --process as is, or the container's process with ARGS and overrides.
 Result<oci::Process> build_process(ExecArgs &a, const std::vector<std::string> &args) {
   if (!a.process_file.empty()) {
-    std::string text = ISOBOX_TRY(oci::read_text_file(a.process_file));
+    std::string text = ISOBOX_TRY(read_file(a.process_file));
     return oci::parse_process(text);
   }
   auto state = ISOBOX_TRY(oci::load_state(a.opt.root, a.opt.id));

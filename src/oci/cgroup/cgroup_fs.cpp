@@ -11,6 +11,7 @@
 #include <chrono>
 #include <thread>
 
+#include "common/file.hpp"
 #include "common/unique_fd.hpp"
 
 namespace isobox::oci::cgroup {
@@ -46,23 +47,7 @@ Result<> write_file(const std::string &dir, std::string_view file, std::string_v
 }
 
 Result<std::string> read_file(const std::string &dir, std::string_view file) {
-  const std::string path = join_path(dir, file);
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd)
-    return sys_error("open {}", path);
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return sys_error("read {}", path);
-    }
-    if (n == 0)
-      break;
-    out.append(buf, static_cast<size_t>(n));
-  }
+  std::string out = ISOBOX_TRY(isobox::read_file(join_path(dir, file)));
   while (!out.empty() && (out.back() == '\n' || out.back() == ' '))
     out.pop_back();
   return out;

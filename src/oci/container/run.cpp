@@ -6,10 +6,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <cstring>
-
 #include <atomic>
 
+#include "common/fd_passing.hpp"
 #include "common/unique_fd.hpp"
 #include "oci/container/operations.hpp"
 #include "oci/container/run.hpp"
@@ -38,21 +37,12 @@ void install_forwarding(pid_t pid) {
 // Receives the pty master the init sends over our console socketpair (SCM_RIGHTS).
 Result<UniqueFd> receive_master(int sock) {
   char buf[256];
-  iovec iov{buf, sizeof buf};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  if (::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0)
-    return sys_error("receive pty master");
-  cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_type != SCM_RIGHTS)
+  auto got = recv_fd(sock, buf);
+  if (!got)
+    return std::unexpected(got.error().wrap("receive pty master"));
+  if (!got->fd)
     return make_error("no pty master received");
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return UniqueFd(fd);
+  return std::move(got->fd);
 }
 
 bool copy_once(int from, int to) {

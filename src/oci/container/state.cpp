@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/file.hpp"
 #include "common/unique_fd.hpp"
 #include "oci/cgroup/cgroup_manager.hpp"
-#include "oci/spec/parse.hpp"
 
 namespace isobox::oci {
 
@@ -21,7 +21,7 @@ constexpr const char *kOciVersion = "1.0.2-dev";
 
 // Splits /proc/<pid>/stat after the comm field, which may contain spaces and parentheses.
 bool read_stat(pid_t pid, char &state, unsigned long long &start) {
-  auto text = read_text_file("/proc/" + std::to_string(pid) + "/stat");
+  auto text = read_file("/proc/" + std::to_string(pid) + "/stat");
   if (!text)
     return false;
   size_t close = text->rfind(')');
@@ -95,7 +95,7 @@ Result<> save_state(const ContainerState &s) {
 Result<ContainerState> load_state(const std::string &root, const std::string &id) {
   ISOBOX_CHECK(validate_id(id));
   std::string dir = state_dir(root, id);
-  auto text = read_text_file(dir + "/state.json");
+  auto text = read_file(dir + "/state.json");
   if (!text) {
     if (text.error().errno_value == ENOENT)
       return make_error("container \"{}\" does not exist", id);

@@ -190,7 +190,7 @@ Result<> setup_console(int console_socket, const Process &process, bool bind_con
     std::string dst = "/proc/self/fd/" + std::to_string(c.get());
     ::mount(src.c_str(), dst.c_str(), nullptr, MS_BIND, nullptr);
   }
-  ISOBOX_CHECK(send_fd(console_socket, master.get(), "/dev/ptmx"));
+  ISOBOX_CHECK(send_console_fd(console_socket, master.get()));
   master.reset();
   if (::ioctl(slave.get(), TIOCSCTTY, 0) < 0)
     return sys_error("set controlling terminal");

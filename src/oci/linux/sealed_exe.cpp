@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/file.hpp"
 #include "common/log.hpp"
-#include "oci/spec/parse.hpp"
 
 extern char **environ;
 
@@ -23,7 +23,7 @@ namespace {
 constexpr const char *kMarker = "ISOBOX_SEALED_EXE";
 
 Result<std::vector<std::string>> own_argv() {
-  std::string cmdline = ISOBOX_TRY(read_text_file("/proc/self/cmdline"));
+  std::string cmdline = ISOBOX_TRY(read_file("/proc/self/cmdline"));
   std::vector<std::string> args;
   size_t pos = 0;
   while (pos < cmdline.size()) {

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "common/fd_passing.hpp"
+
 namespace isobox::oci {
 
 Result<std::pair<SyncChannel, SyncChannel>> SyncChannel::make_pair() {
@@ -19,55 +21,25 @@ Result<> SyncChannel::send(SyncType type, std::string_view payload, int fd) {
   auto t = static_cast<uint32_t>(type);
   std::memcpy(buf.data(), &t, sizeof t);
   buf.append(payload);
-  iovec iov{buf.data(), buf.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (fd >= 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  while (::sendmsg(m_fd.get(), &msg, MSG_NOSIGNAL) < 0) {
-    if (errno != EINTR)
-      return sys_error("sync send");
-  }
+  auto sent = isobox::send_fd(m_fd.get(), buf, fd);
+  if (!sent)
+    return std::unexpected(sent.error().wrap("sync send"));
   return {};
 }
 
 Result<SyncMessage> SyncChannel::receive() {
   char buf[8192];
-  iovec iov{buf, sizeof buf};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  while ((n = ::recvmsg(m_fd.get(), &msg, MSG_CMSG_CLOEXEC)) < 0) {
-    if (errno != EINTR)
-      return sys_error("sync receive");
-  }
-  if (n < static_cast<ssize_t>(sizeof(uint32_t)))
+  auto got = recv_fd(m_fd.get(), buf);
+  if (!got)
+    return std::unexpected(got.error().wrap("sync receive"));
+  if (got->size < sizeof(uint32_t))
     return make_error("container process exited before reporting");
   SyncMessage out;
   uint32_t t;
   std::memcpy(&t, buf, sizeof t);
   out.type = static_cast<SyncType>(t);
-  out.payload.assign(buf + sizeof t, static_cast<size_t>(n) - sizeof t);
-  for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      out.fd.reset(fd);
-    }
-  }
+  out.payload.assign(buf + sizeof t, got->size - sizeof t);
+  out.fd = std::move(got->fd);
   return out;
 }
 
@@ -81,24 +53,11 @@ Result<SyncMessage> SyncChannel::expect(SyncType type) {
   return m;
 }
 
-Result<> send_fd(int socket, int fd, std::string_view name) {
-  std::string payload(name);
-  if (payload.empty())
-    payload = "/dev/ptmx";
-  iovec iov{payload.data(), payload.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  if (::sendmsg(socket, &msg, MSG_NOSIGNAL) < 0)
-    return sys_error("send pty master to console socket");
+Result<> send_console_fd(int socket, int master) {
+  // runc's console socket protocol: the payload names the pty (containerd ignores it).
+  auto sent = isobox::send_fd(socket, "/dev/ptmx", master);
+  if (!sent)
+    return std::unexpected(sent.error().wrap("send pty master to console socket"));
   return {};
 }
 

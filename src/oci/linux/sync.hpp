@@ -48,7 +48,7 @@ private:
   UniqueFd m_fd;
 };
 
-/// Sends an fd over a unix socket with SCM_RIGHTS (the console socket protocol of runc).
-Result<> send_fd(int socket, int fd, std::string_view name);
+/// Sends the pty master over a `--console-socket` connection (runc's protocol: SCM_RIGHTS).
+Result<> send_console_fd(int socket, int master);
 
 } // namespace isobox::oci

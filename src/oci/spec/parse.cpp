@@ -2,10 +2,7 @@
 // object is in parse_linux.cpp. Exceptions stay inside this file; callers get Result.
 #include "oci/spec/parse.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include "common/unique_fd.hpp"
+#include "common/file.hpp"
 #include "oci/spec/parse_detail.hpp"
 
 namespace isobox::oci {
@@ -178,28 +175,8 @@ Result<Process> parse_process(std::string_view text) {
   });
 }
 
-Result<std::string> read_text_file(const std::string &path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd)
-    return sys_error("open {}", path);
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return sys_error("read {}", path);
-    }
-    if (n == 0)
-      break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
-
 Result<Spec> load_spec(const std::string &bundle) {
-  auto text = read_text_file(bundle + "/config.json");
+  auto text = read_file(bundle + "/config.json");
   if (!text)
     return std::unexpected(text.error());
   Spec spec = ISOBOX_TRY(parse_spec(*text));

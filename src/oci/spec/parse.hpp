@@ -24,9 +24,6 @@ Result<Spec> load_spec(const std::string &bundle);
 /// destinations, cwd absolute, duplicate namespaces, user namespace needs mappings, ...
 Result<> validate_spec(const Spec &spec);
 
-/// Reads a whole file (for config.json, process.json).
-Result<std::string> read_text_file(const std::string &path);
-
 /// runc's `spec` default config.json (runc 1.1 "spec" output; `rootless` adds a user namespace
 /// mapping the caller's uid/gid and drops the network namespace, as runc does).
 nlohmann::ordered_json default_spec_json(bool rootless);

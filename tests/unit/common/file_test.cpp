@@ -1,0 +1,71 @@
+// Tests read_file: whole files larger than one read chunk, empty files, /proc files (size 0 in
+// stat), and the one-line error for a missing file.
+#include "common/file.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace isobox {
+namespace {
+
+class ReadFile : public ::testing::Test {
+protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/isobox-file-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    m_dir = tmpl;
+  }
+  void TearDown() override { std::system(("rm -rf " + m_dir).c_str()); }
+
+  std::string write(const std::string &name, const std::string &content) {
+    const std::string path = m_dir + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  std::string m_dir;
+};
+
+TEST_F(ReadFile, ReadsMoreThanOneChunkExactly) {
+  std::string big;
+  for (int i = 0; i < 50000; ++i)
+    big += static_cast<char>('a' + i % 26);
+  big += '\0';
+  big += "tail\n";
+  auto got = read_file(write("big", big));
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(*got, big);
+}
+
+TEST_F(ReadFile, EmptyFileIsEmptyString) {
+  auto got = read_file(write("empty", ""));
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(*got, "");
+}
+
+TEST_F(ReadFile, ProcFileWithZeroStatSize) {
+  auto got = read_file("/proc/self/status");
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_NE(got->find("Pid:\t" + std::to_string(::getpid()) + "\n"), std::string::npos);
+}
+
+TEST_F(ReadFile, MissingFileNamesPathAndErrno) {
+  auto got = read_file(m_dir + "/nope");
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().errno_value, ENOENT);
+  EXPECT_EQ(got.error().message.find("open " + m_dir + "/nope: "), 0u) << got.error().message;
+}
+
+TEST_F(ReadFile, DirectoryIsAnError) {
+  auto got = read_file(m_dir);
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().errno_value, EISDIR);
+}
+
+} // namespace
+} // namespace isobox
