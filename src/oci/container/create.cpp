@@ -12,6 +12,7 @@
 
 #include "common/log.hpp"
 #include "oci/cgroup/cgroup_manager.hpp"
+#include "oci/cgroup/device_rules.hpp"
 #include "oci/container/hooks.hpp"
 #include "oci/container/operations.hpp"
 #include "oci/linux/init.hpp"
@@ -156,8 +157,8 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
   if (!fifo_fd)
     return sys_error("open {}", fifo);
 
-  const LinuxResources no_limits;
-  const LinuxResources &res = spec.linux->resources ? *spec.linux->resources : no_limits;
+  LinuxResources res = spec.linux->resources.value_or(LinuxResources{});
+  res.devices = cgroup::with_configured_devices(std::move(res.devices), spec.linux->devices);
   cleanup.cgroup = ISOBOX_TRY(make_cgroup_manager(res, spec.linux->cgroups_path, opt.id));
   CgroupManager &cgroup = *cleanup.cgroup;
   state.cgroup_path = spec.linux->cgroups_path;

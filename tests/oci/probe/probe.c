@@ -442,8 +442,9 @@ static int usage(void) {
   fprintf(stderr,
           "usage: probe info | exit N | sleep SECONDS | wait-signal | try-mount DIR |\n"
           "  try-umount DIR | try-remount-rw DIR | try-write PATH [DATA] | try-read PATH |\n"
-          "  try-ptrace PID | try-init-module | try-unshare | try-cgroup-escape DIR |\n"
-          "  try-exe-overwrite SECONDS | try-ptrace-join SECONDS | try-sethostname NAME\n");
+          "  try-open PATH | try-ptrace PID | try-init-module | try-unshare |\n"
+          "  try-cgroup-escape DIR |"
+          " try-exe-overwrite SECONDS | try-ptrace-join SECONDS | try-sethostname NAME\n");
   return 2;
 }
 
@@ -471,6 +472,14 @@ int main(int argc, char **argv) {
     return try_write(arg, argc > 3 ? argv[3] : "x");
   if (strcmp(cmd, "try-read") == 0 && arg)
     return try_read(arg);
+  if (strcmp(cmd, "try-open") == 0 && arg) { // open for writing only: the device cgroup check
+    int fd = open(arg, O_WRONLY | O_CLOEXEC);
+    int e = errno;
+    if (fd >= 0)
+      close(fd);
+    errno = e;
+    return result("open", fd < 0 ? -1 : 0);
+  }
   if (strcmp(cmd, "try-ptrace") == 0 && arg) {
     long rc = ptrace(PTRACE_ATTACH, atoi(arg), NULL, NULL);
     int e = errno;

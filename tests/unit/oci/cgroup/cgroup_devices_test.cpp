@@ -10,6 +10,7 @@
 #include "cgroup_fake.hpp"
 #include "oci/cgroup/cgroup_fs.hpp"
 #include "oci/cgroup/device_bpf.hpp"
+#include "oci/cgroup/device_rules.hpp"
 #include "oci/cgroup/fs_cgroup_manager.hpp"
 
 namespace isobox::oci::cgroup {
@@ -39,53 +40,54 @@ TEST(DeviceBpf, ProgramShape) {
   EXPECT_EQ(prog[prog.size() - 2].imm, 0);
 }
 
-/// Child: waits for the parent to move it into the cgroup, then reports open() results.
-int probe_devices(int ready_fd) {
+/// Child: waits for the parent to move it into the cgroup, then reports open() results:
+/// 0 when `allowed` opens and `refused` fails with EPERM.
+int probe_devices(int ready_fd, const char *allowed, const char *refused) {
   char c;
   if (::read(ready_fd, &c, 1) != 1)
     return 10;
-  const int null_fd = ::open("/dev/null", O_RDWR);
-  if (null_fd < 0)
+  const int ok_fd = ::open(allowed, O_WRONLY);
+  if (ok_fd < 0)
     return 1;
-  const int kmsg = ::open("/dev/kmsg", O_RDONLY);
-  if (kmsg >= 0 || errno != EPERM)
+  const int bad_fd = ::open(refused, O_WRONLY);
+  if (bad_fd >= 0 || errno != EPERM)
     return 2;
   return 0;
 }
 
-TEST(DeviceBpfHost, WhitelistIsEnforcedOnCgroup2) {
-  if (::geteuid() != 0)
-    GTEST_SKIP() << "needs root";
+/// Makes a cgroup in this host's cgroup2 hierarchy alone (as on a pure v2 host: on this hybrid
+/// host the v1 devices controller of the child stays the permissive root, so only the BPF
+/// program can deny), applies `resources`, runs probe_devices in it and returns its exit code.
+/// Skips (returns -1) when not root or no cgroup2 is mounted.
+int run_in_v2_cgroup(const LinuxResources &resources, const char *allowed, const char *refused) {
   auto host = detect_layout();
-  ASSERT_TRUE(host);
-  if (host->unified.empty())
-    GTEST_SKIP() << "no cgroup2 mount";
-  // Use only the cgroup2 hierarchy, as on a pure v2 host (on this hybrid host the v1 devices
-  // controller of the child stays the permissive root, so only the BPF program can deny).
+  if (::geteuid() != 0 || !host || host->unified.empty())
+    return -1;
   CgroupLayout v2only{CgroupMode::V2, {}, host->unified};
   const std::string id = fmt::format("dev-{}", ::getpid());
   const std::string subtree_before =
       read_file(host->unified, "cgroup.subtree_control").value_or("");
   auto m = make_fs_cgroup_manager(v2only, CgroupConfig{id, "/isobox-unit-dev/" + id, false});
-  ASSERT_TRUE(m);
-  auto created = (*m)->create({});
-  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_TRUE(m);
+  if (!m)
+    return 20;
+  auto created = (*m)->create(resources);
+  EXPECT_TRUE(created) << created.error().message;
 
   int pipefd[2];
-  ASSERT_EQ(::pipe(pipefd), 0);
+  EXPECT_EQ(::pipe(pipefd), 0);
   const pid_t child = ::fork();
   if (child == 0) {
     ::close(pipefd[1]);
-    ::_exit(probe_devices(pipefd[0]));
+    ::_exit(probe_devices(pipefd[0], allowed, refused));
   }
   ::close(pipefd[0]);
   EXPECT_TRUE((*m)->add_process(child));
-  ASSERT_EQ(::write(pipefd[1], "x", 1), 1);
+  EXPECT_EQ(::write(pipefd[1], "x", 1), 1);
   ::close(pipefd[1]);
   int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_EQ(::waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFEXITED(status)) << status;
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: /dev/null refused, 2: /dev/kmsg not refused";
 
   EXPECT_TRUE((*m)->destroy());
   ::rmdir((host->unified + "/isobox-unit-dev").c_str());
@@ -100,6 +102,30 @@ TEST(DeviceBpfHost, WhitelistIsEnforcedOnCgroup2) {
       s = e + 1;
     }
   }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 30;
+}
+
+TEST(DeviceBpfHost, WhitelistIsEnforcedOnCgroup2) {
+  const int rc = run_in_v2_cgroup({}, "/dev/null", "/dev/kmsg");
+  if (rc < 0)
+    GTEST_SKIP() << "needs root and a cgroup2 mount";
+  EXPECT_EQ(rc, 0) << "1: /dev/null refused, 2: /dev/kmsg (c 1:11) not refused";
+}
+
+TEST(DeviceBpfHost, ConfiguredDeviceIsAllowedOnCgroup2) {
+  // What create() passes for linux.devices = [/dev/kmsg] under a deny-all resources.devices.
+  LinuxDevice kmsg;
+  kmsg.path = "/dev/kmsg";
+  kmsg.major = 1;
+  kmsg.minor = 11;
+  LinuxResources r;
+  r.devices = with_configured_devices({{false, "", std::nullopt, std::nullopt, "rwm"}}, {kmsg});
+  if (::access("/dev/fuse", F_OK) != 0)
+    GTEST_SKIP() << "no /dev/fuse to show an unlisted device is still refused";
+  const int rc = run_in_v2_cgroup(r, "/dev/kmsg", "/dev/fuse");
+  if (rc < 0)
+    GTEST_SKIP() << "needs root and a cgroup2 mount";
+  EXPECT_EQ(rc, 0) << "1: listed /dev/kmsg refused, 2: unlisted /dev/fuse (c 10:229) not refused";
 }
 
 } // namespace
