@@ -1,16 +1,17 @@
 // `run`: create + start in one process that stays the init's parent, forwards signals and
 // returns the container's exit code, then deletes the container (runc run).
-#include <poll.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 
 #include "common/fd_passing.hpp"
 #include "common/unique_fd.hpp"
 #include "oci/container/operations.hpp"
+#include "oci/container/pty_proxy.hpp"
 #include "oci/container/run.hpp"
 #include "oci/spec/parse.hpp"
 
@@ -18,17 +19,34 @@ namespace isobox::oci {
 namespace {
 
 std::atomic<pid_t> g_init_pid{0};
+// Write end of the self-pipe that tells proxy_pty about a SIGWINCH; -1 when run owns no pty.
+std::atomic<int> g_winch_fd{-1};
 
-void forward_signal(int sig) {
-  pid_t pid = g_init_pid.load();
-  if (pid > 0)
+void on_signal(int sig) {
+  const int saved = errno;
+  if (sig == SIGWINCH && g_winch_fd.load() >= 0) {
+    // The container's pty gets the new size (and its own SIGWINCH from the kernel) in
+    // proxy_pty; the signal itself is not forwarded, as with runc.
+    const char byte = 'w';
+    (void)!::write(g_winch_fd.load(), &byte, 1);
+  } else if (pid_t pid = g_init_pid.load(); pid > 0) {
     ::kill(pid, sig);
+  }
+  errno = saved;
 }
+
+// Stops the SIGWINCH handler from using the self-pipe on every way out of run_container.
+struct WinchGuard {
+  WinchGuard() = default;
+  WinchGuard(const WinchGuard &) = delete;
+  WinchGuard &operator=(const WinchGuard &) = delete;
+  ~WinchGuard() { g_winch_fd = -1; }
+};
 
 void install_forwarding(pid_t pid) {
   g_init_pid = pid;
   struct sigaction sa {};
-  sa.sa_handler = forward_signal;
+  sa.sa_handler = on_signal;
   sa.sa_flags = SA_RESTART;
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH})
     ::sigaction(sig, &sa, nullptr);
@@ -43,49 +61,6 @@ Result<UniqueFd> receive_master(int sock) {
   if (!got->fd)
     return make_error("no pty master received");
   return std::move(got->fd);
-}
-
-bool copy_once(int from, int to) {
-  char buf[4096];
-  ssize_t n = ::read(from, buf, sizeof buf);
-  if (n <= 0)
-    return false;
-  for (ssize_t off = 0; off < n;) {
-    ssize_t w = ::write(to, buf + off, static_cast<size_t>(n - off));
-    if (w <= 0)
-      return false;
-    off += w;
-  }
-  return true;
-}
-
-// Copies our stdin to the pty and the pty to our stdout until the container side hangs up
-// (runc run does the same when no --console-socket is given). Raw mode while a tty is ours.
-void proxy_pty(int master) {
-  termios saved{};
-  bool tty = ::isatty(0) && ::tcgetattr(0, &saved) == 0;
-  if (tty) {
-    termios raw = saved;
-    ::cfmakeraw(&raw);
-    ::tcsetattr(0, TCSANOW, &raw);
-  }
-  bool stdin_open = true;
-  for (;;) {
-    pollfd p[2] = {{master, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
-    if (::poll(p, 2, -1) < 0) {
-      if (errno == EINTR)
-        continue;
-      break;
-    }
-    if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      if (!copy_once(master, 1))
-        break;
-    }
-    if (p[1].revents & (POLLIN | POLLHUP))
-      stdin_open = copy_once(0, master);
-  }
-  if (tty)
-    ::tcsetattr(0, TCSANOW, &saved);
 }
 
 } // namespace
@@ -118,6 +93,22 @@ Result<int> run_container(const CreateOptions &opt_in, bool detach) {
     }
     master = std::move(*m);
   }
+  // The self-pipe exists before the handler, so no SIGWINCH is lost between the two.
+  UniqueFd winch_read, winch_write;
+  WinchGuard guard; // declared after the pipe: the handler lets go of it before it closes
+  if (master) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
+      auto err = sys_error("pipe for SIGWINCH");
+      (void)delete_container(opt.root, opt.id, true);
+      return err;
+    }
+    winch_read.reset(p[0]);
+    winch_write.reset(p[1]);
+    g_winch_fd = winch_write.get();
+    // The process must see the caller's size from its first instruction.
+    copy_window_size(host_terminal(), master.get());
+  }
   install_forwarding(c.state.pid);
   if (auto r = start_container(opt.root, opt.id); !r) {
     (void)delete_container(opt.root, opt.id, true);
@@ -126,7 +117,7 @@ Result<int> run_container(const CreateOptions &opt_in, bool detach) {
   if (detach)
     return 0;
   if (master)
-    proxy_pty(master.get());
+    proxy_pty(master.get(), winch_read.get());
   int code = wait_exit_code(c.state.pid);
   g_init_pid = 0;
   ISOBOX_CHECK(delete_container(opt.root, opt.id, true));

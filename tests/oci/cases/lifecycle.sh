@@ -180,6 +180,51 @@ test_console_socket() {
   expect_nothing_left "$CID"
 }
 
+# exec --tty with --console-socket, as containerd's shim does it (always with --detach, which
+# runc requires with a console socket): the exec'd process has the pty as stdin and stdout, and
+# the pty master reaches the socket.
+test_exec_tty() {
+  command -v python3 >/dev/null || skip "python3 missing"
+  new_bundle
+  args /bin/sleep 100
+  create_container
+  rt start "$CID"
+  wait_status running
+  python3 "$OCI_TEST_DIR/console_receiver.py" "$WORK/exec.sock" "$WORK/exec.out" &
+  local receiver=$!
+  wait_for_socket "$WORK/exec.sock"
+  rt exec --detach --tty --console-socket "$WORK/exec.sock" --pid-file "$WORK/exec.pid" "$CID" \
+    /bin/sh -c 'test -t 0 && test -t 1 && echo exec-has-tty; tty' || fail "exec --tty failed"
+  [[ -s $WORK/exec.pid ]] || fail "exec --tty wrote no pid file"
+  wait "$receiver" || fail "console receiver failed"
+  grep -q 'exec-has-tty' "$WORK/exec.out" || fail "exec'd stdio is no tty: $(cat "$WORK/exec.out")"
+  grep -q '^/dev/pts/' "$WORK/exec.out" || fail "no pty inside: $(cat "$WORK/exec.out")"
+  rt delete --force "$CID"
+  expect_nothing_left "$CID"
+}
+
+# run with process.terminal and no --console-socket: the runtime owns the pty and proxies it.
+# The container must see the caller's window size from the start and again after the caller's
+# terminal is resized (SIGWINCH). pty_run.py plays the terminal.
+test_run_tty_winch() {
+  unsupported_by crun "crun 1.8.1 run without --console-socket leaves its pty at 0x0 (stty size fails inside)"
+  command -v python3 >/dev/null || skip "python3 missing"
+  new_bundle
+  ln -s busybox "$BUNDLE/rootfs/bin/stty"
+  cfg '.process.terminal = true'
+  args /bin/sh -c 'while [ ! -e /tmp/stop ]; do stty size; sleep 0.1; done; echo tty-done'
+  CREATED_IDS+=("$CID")
+  RC=0
+  OUT=$(ISOBOX_TEST_MARK=$WORK timeout -k 5 40 python3 "$OCI_TEST_DIR/pty_run.py" 33x101 40x120 \
+    "$BUNDLE/rootfs/tmp/stop" -- "$RUNTIME_BIN" --root "$STATE_ROOT" run --bundle "$BUNDLE" "$CID" |
+    tr -d '\r') || RC=$?
+  [[ $RC == 0 ]] || fail "run on a pty exited $RC: $OUT"
+  grep -qx '33 101' <<<"$OUT" || fail "initial size not seen inside: $OUT"
+  grep -qx '40 120' <<<"$OUT" || fail "size after SIGWINCH not seen inside: $OUT"
+  grep -qx 'tty-done' <<<"$OUT" || fail "container did not finish: $OUT"
+  expect_nothing_left "$CID"
+}
+
 wait_for_socket() {
   local tries=50
   while ((tries-- > 0)); do
