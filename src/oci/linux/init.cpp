@@ -9,11 +9,23 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "oci/container/hooks.hpp"
 #include "oci/linux/process_setup.hpp"
 
 namespace isobox::oci {
 namespace {
+
+// The state startContainer hooks get: the one the parent sent for the earlier hooks, with the
+// status the container has once `start` released it ("created", as in runc).
+std::string created_state(const std::string &creating) {
+  auto j = nlohmann::ordered_json::parse(creating, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object())
+    return creating;
+  j["status"] = "created";
+  return j.dump();
+}
 
 Result<> enter_namespaces(InitArgs &a) {
   ISOBOX_TRY(a.channel.expect(SyncType::Go));
@@ -39,6 +51,8 @@ Result<> build_container(InitArgs &a) {
   ISOBOX_CHECK(a.channel.send(SyncType::RunHooks));
   SyncMessage done = ISOBOX_TRY(a.channel.expect(SyncType::HooksDone));
   ISOBOX_CHECK(run_hooks(spec.hooks.create_container, done.payload, "createContainer"));
+  if (!spec.hooks.start_container.empty())
+    a.start_hook_state = created_state(done.payload);
   ISOBOX_CHECK(enter_rootfs(spec, a.rootfs));
   if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) < 0)
     return sys_error("sethostname");
@@ -107,7 +121,7 @@ void run_init(InitArgs &a) {
   if (auto r = late_seccomp(*a.spec->process, a.spec->linux->seccomp); !r)
     fail(a, r.error());
   if (!a.spec->hooks.start_container.empty()) {
-    if (auto r = run_hooks(a.spec->hooks.start_container, "{}", "startContainer"); !r)
+    if (auto r = run_hooks(a.spec->hooks.start_container, a.start_hook_state, "startContainer"); !r)
       fail(a, r.error());
   }
   fail(a, exec_process(*a.spec->process, *path));

@@ -23,6 +23,7 @@ struct InitArgs {
   int unshare_flags = 0; // namespaces still to create after clone
   bool no_new_keyring = false;
   const std::vector<NamespaceJoin> *joins = nullptr;
+  std::string start_hook_state; // filled by the init: stdin of the startContainer hooks
 };
 
 /// Runs in the child after clone; never returns (execs the container process or _exits after

@@ -97,6 +97,80 @@ TEST_F(CgroupV2Test, AppliesResources) {
   EXPECT_EQ(file("memory.high"), "90M");
 }
 
+TEST_F(CgroupV2Test, EachIoMaxKey) {
+  ASSERT_TRUE(manager->create({}));
+  put(leaf, "io.max");
+  // One apply per key: the fake io.max is a plain file that keeps only the last write, while
+  // the kernel's io.max takes one "maj:min key=value" line per write.
+  using List = std::vector<LinuxThrottleDevice> LinuxBlockIO::*;
+  const struct {
+    List list;
+    uint64_t rate;
+    const char *want;
+  } cases[] = {{&LinuxBlockIO::throttle_read_bps_device, 1048576, "8:16 rbps=1048576"},
+               {&LinuxBlockIO::throttle_write_bps_device, 2048, "8:16 wbps=2048"},
+               {&LinuxBlockIO::throttle_read_iops_device, 100, "8:16 riops=100"},
+               {&LinuxBlockIO::throttle_write_iops_device, 0, "8:16 wiops=max"}};
+  for (const auto &c : cases) {
+    LinuxResources r;
+    r.block_io = LinuxBlockIO{};
+    ((*r.block_io).*c.list).push_back({8, 16, c.rate});
+    auto applied = manager->apply(r);
+    ASSERT_TRUE(applied) << applied.error().message;
+    EXPECT_EQ(file("io.max"), c.want);
+  }
+}
+
+TEST_F(CgroupV2Test, IoWeightPrefersBfqWithTheV1Range) {
+  ASSERT_TRUE(manager->create({}));
+  touch_all(leaf, {"io.weight", "io.bfq.weight"});
+  LinuxResources r;
+  r.block_io = LinuxBlockIO{.weight = 500};
+  ASSERT_TRUE(manager->apply(r));
+  EXPECT_EQ(file("io.bfq.weight"), "default 500"); // unconverted: BFQ takes 1..1000
+  EXPECT_EQ(file("io.weight"), "");
+  r.block_io = LinuxBlockIO{};
+  r.block_io->weight_device.push_back({8, 0, 300, std::nullopt});
+  ASSERT_TRUE(manager->apply(r));
+  EXPECT_EQ(file("io.bfq.weight"), "8:0 300");
+}
+
+TEST_F(CgroupV2Test, IoWeightDeviceConvertedWithoutBfq) {
+  ASSERT_TRUE(manager->create({}));
+  put(leaf, "io.weight");
+  LinuxResources r;
+  r.block_io = LinuxBlockIO{};
+  r.block_io->weight_device.push_back({8, 0, 1000, std::nullopt});
+  ASSERT_TRUE(manager->apply(r));
+  EXPECT_EQ(file("io.weight"), "8:0 10000");
+}
+
+TEST_F(CgroupV2Test, CpusetCpusAndMems) {
+  ASSERT_TRUE(manager->create({}));
+  touch_all(leaf, {"cpuset.cpus", "cpuset.mems", "cpu.max", "cpu.weight"});
+  LinuxResources r;
+  r.cpu = LinuxCpu{.cpus = "2-3", .mems = "0-1"};
+  ASSERT_TRUE(manager->apply(r));
+  EXPECT_EQ(file("cpuset.cpus"), "2-3");
+  EXPECT_EQ(file("cpuset.mems"), "0-1");
+  EXPECT_EQ(file("cpu.max"), ""); // no quota or period asked: cpu.max untouched
+  EXPECT_EQ(file("cpu.weight"), "");
+}
+
+TEST_F(CgroupV2Test, SwapWithoutSwapAccountingOnlyFailsWhenLimited) {
+  ASSERT_TRUE(manager->create({}));
+  put(leaf, "memory.max"); // no memory.swap.max: a kernel without swap accounting
+  LinuxResources r;
+  r.memory = LinuxMemory{.limit = 1 << 20, .swap = -1};
+  auto unlimited = manager->apply(r);
+  ASSERT_TRUE(unlimited) << unlimited.error().message;
+  EXPECT_EQ(file("memory.max"), "1048576");
+  r.memory = LinuxMemory{.limit = 1 << 20, .swap = 2 << 20};
+  auto limited = manager->apply(r);
+  ASSERT_FALSE(limited);
+  EXPECT_NE(limited.error().message.find("memory.swap.max"), std::string::npos);
+}
+
 TEST_F(CgroupV2Test, UnlimitedValuesAreMax) {
   ASSERT_TRUE(manager->create({}));
   touch_all(leaf, {"memory.max", "memory.swap.max", "cpu.max", "pids.max"});
