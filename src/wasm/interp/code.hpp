@@ -134,7 +134,7 @@ namespace isobox::wasm {
   X(F64MulLL)                                                                                      \
   X(F64AddLL)                                                                                      \
   /* loop tails: i32 add then compare the sum with an immediate and branch (sum stays in dst) */   \
-  /* AddImmBrIfI32<cmp>Imm dst a k imm off, then AddBrIfI32<cmp>Imm dst a b imm off */           \
+  /* AddImmBrIfI32<cmp>Imm dst a k imm off, then AddBrIfI32<cmp>Imm dst a b imm off */             \
   X(AddImmBrIfI32EqImm)                                                                            \
   X(AddImmBrIfI32NeImm)                                                                            \
   X(AddImmBrIfI32LtSImm)                                                                           \

@@ -116,12 +116,14 @@ TEST(FusedOps, LoopTailAddCompareBranch) {
     // step comes from a local (i32.add) or is the constant 3 (i32.add of an immediate).
     for (const char *step : {"local.get 1", "i32.const 3"})
       wat += std::string(R"(
-        (func (export ")") + c.name + (step[0] == 'l' ? "_reg" : "_imm") +
+        (func (export ")") +
+             c.name + (step[0] == 'l' ? "_reg" : "_imm") +
              R"(") (param i32 i32) (result i32 i32) (local i32)
           block loop
             local.get 2 i32.const 20 i32.ge_u br_if 1
             local.get 2 i32.const 1 i32.add local.set 2
-            local.get 0 )" + step + R"( i32.add local.tee 0 i32.const 10 i32.)" + c.name +
+            local.get 0 )" +
+             step + R"( i32.add local.tee 0 i32.const 10 i32.)" + c.name +
              R"( br_if 0
           end end
           local.get 2 local.get 0))";
