@@ -140,7 +140,13 @@ int exit_status(const std::expected<std::vector<wasm::Value>, wasm::Trap> &resul
     return 0;
   if (result.error().exit_code)
     return *result.error().exit_code;
-  fmt::print(stderr, "isobox: trap: {}\n", result.error().message);
+  const wasm::Trap &trap = result.error();
+  if (trap.func_name)
+    fmt::print(stderr, "isobox: trap: {} (in function {})\n", trap.message, *trap.func_name);
+  else if (trap.func_index)
+    fmt::print(stderr, "isobox: trap: {} (in function #{})\n", trap.message, *trap.func_index);
+  else
+    fmt::print(stderr, "isobox: trap: {}\n", trap.message);
   return kTrapExitCode;
 }
 

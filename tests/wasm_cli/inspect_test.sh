@@ -32,6 +32,26 @@ grep -q 'i32.add' <<<"$out" || fail "dump lacks the code: $out"
 rc=0
 "$isobox" wasm run "$tmp/add.wasm" --invoke div 1 0 2>"$tmp/err" || rc=$?
 ((rc == 134)) && grep -q "integer divide by zero" "$tmp/err" || fail "trap: exit $rc $(cat "$tmp/err")"
+# The trap line names the function that trapped: from the name section, else an export, else #index.
+cat >"$tmp/names.wat" <<'WAT'
+(module
+  (func $inner (param i32) (result i32) i32.const 1 local.get 0 i32.div_u)
+  (func (param i32) (result i32) local.get 0 i32.const 0 i32.div_s)
+  (func (export "outer") (param i32) (result i32) local.get 0 call $inner)
+  (func (export "anon") (param i32) (result i32) local.get 0 call 1)
+  (func (export "direct") (param i32) unreachable))
+WAT
+"$wat2wasm" --debug-names "$tmp/names.wat" -o "$tmp/named.wasm"
+"$wat2wasm" "$tmp/names.wat" -o "$tmp/unnamed.wasm"
+expect_trap() { # MODULE EXPORT LINE
+  local rc=0
+  "$isobox" wasm run "$1" --invoke "$2" 0 2>"$tmp/err" || rc=$?
+  ((rc == 134)) && [[ "$(cat "$tmp/err")" == "$3" ]] || fail "trap in $1 $2: exit $rc, '$(cat "$tmp/err")'"
+}
+expect_trap "$tmp/named.wasm" outer "isobox: trap: integer divide by zero (in function inner)"
+expect_trap "$tmp/unnamed.wasm" outer "isobox: trap: integer divide by zero (in function #0)"
+expect_trap "$tmp/unnamed.wasm" anon "isobox: trap: integer divide by zero (in function #1)"
+expect_trap "$tmp/unnamed.wasm" direct "isobox: trap: unreachable (in function direct)"
 rc=0
 "$isobox" wasm run "$tmp/add.wasm" --invoke add 1 2>"$tmp/err" || rc=$?
 ((rc == 1)) && grep -q "add takes 2 argument" "$tmp/err" || fail "arg count: $(cat "$tmp/err")"

@@ -5,6 +5,7 @@
 // Computed goto (labels as values) is the GCC extension this dispatch is built on.
 #pragma GCC diagnostic ignored "-Wpedantic"
 
+#include "wasm/binary/names.hpp"
 #include "wasm/interp/invoke.hpp"
 #include "wasm/interp/numeric.hpp"
 #include "wasm/runtime/instantiate.hpp"
@@ -19,6 +20,8 @@ struct Frame {
 };
 
 struct RunResult {
+  const uint32_t *ip = nullptr;     ///< where a trap happened (in the running function's code)
+  ModuleInstance *inst = nullptr; ///< the instance running there
   const char *trap = nullptr;
   int64_t trap_index = -1; ///< appended to the text when set ("uninitialized element 2")
   std::optional<Trap> host_trap;
@@ -295,6 +298,8 @@ do_call:
     if (auto t = call_host(*store, callee, inst, nfp)) {
       RunResult r;
       r.host_trap = std::move(t);
+      r.ip = ip;
+      r.inst = inst;
       return r;
     }
     RELOAD_MEMORY();
@@ -344,6 +349,8 @@ L_ExitOp:
   return {};
 L_trap : {
   RunResult r;
+  r.ip = ip;
+  r.inst = inst;
   r.trap = trap;
   r.trap_index = trap_index;
   return r;
@@ -351,6 +358,23 @@ L_trap : {
 
 #include "wasm/interp/handlers_memory.inc"
 #include "wasm/interp/handlers_numeric.inc"
+}
+
+/// Adds to `trap` the wasm function whose code holds the trap's ip (a linear search: traps are
+/// rare) and its name, if the module has one for it.
+Trap locate(Trap trap, const RunResult &r) {
+  if (r.inst == nullptr || r.ip == nullptr)
+    return trap;
+  const ValidatedModule &vm = *r.inst->module;
+  for (size_t i = 0; i < vm.code.size(); ++i) {
+    const std::vector<uint32_t> &code = vm.code[i].code;
+    if (r.ip >= code.data() && r.ip < code.data() + code.size()) {
+      trap.func_index = static_cast<uint32_t>(vm.module.imported_funcs + i);
+      trap.func_name = function_name(vm.module, *trap.func_index);
+      break;
+    }
+  }
+  return trap;
 }
 
 } // namespace
@@ -403,12 +427,12 @@ std::expected<std::vector<Value>, Trap> invoke(Store &store, uint32_t func_addr,
   RunResult r = execute(&store, code->code.data(), fp, f->module, frames.data() + 1,
                         frames.data() + store.limits().max_call_depth);
   if (r.host_trap)
-    return std::unexpected(std::move(*r.host_trap));
+    return std::unexpected(locate(std::move(*r.host_trap), r));
   if (r.trap) {
     std::string text = r.trap;
     if (r.trap_index >= 0)
       text += " " + std::to_string(r.trap_index);
-    return std::unexpected(Trap{std::move(text), std::nullopt});
+    return std::unexpected(locate(Trap{std::move(text), std::nullopt}, r));
   }
   for (size_t i = 0; i < results.size(); ++i) {
     uint64_t bits = fp[i];

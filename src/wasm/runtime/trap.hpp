@@ -1,6 +1,7 @@
 // Trap: a guest fault (spec 4.4.1) carrying the spec's text, or a WASI proc_exit.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,10 @@ namespace isobox::wasm {
 struct Trap {
   std::string message;
   std::optional<int> exit_code;
+  /// The wasm function that was running (index in its module's function space) and its name
+  /// from the name section or an export, when known: for the report, not for matching.
+  std::optional<uint32_t> func_index;
+  std::optional<std::string> func_name;
 };
 
 /// Spec trap texts used by the engine (one place, shared by interpreter and runtime).

@@ -1,4 +1,4 @@
-;; A guest fault: `isobox: trap: integer divide by zero`, exit status 134.
+;; A guest fault: `isobox: trap: integer divide by zero (in function _start)`, exit status 134.
 (module
   (func (export "_start")
     (drop (i32.div_s (i32.const 1) (i32.const 0)))))
