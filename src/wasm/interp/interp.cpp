@@ -20,7 +20,7 @@ struct Frame {
 };
 
 struct RunResult {
-  const uint32_t *ip = nullptr;     ///< where a trap happened (in the running function's code)
+  const uint32_t *ip = nullptr;   ///< where a trap happened (in the running function's code)
   ModuleInstance *inst = nullptr; ///< the instance running there
   const char *trap = nullptr;
   int64_t trap_index = -1; ///< appended to the text when set ("uninitialized element 2")
