@@ -110,6 +110,8 @@ public:
   Errno sock_shutdown(uint32_t fd, uint32_t how);
 
 private:
+  /// Puts a new fd in the table and stores its number at `fd_out` (EMFILE, EFAULT undo it).
+  Errno publish_fd(GuestMemory m, FdEntry entry, uint32_t fd_out);
   explicit Wasi(WasiConfig config) : m_config(std::move(config)) {}
   Errno add_stdio();
   Errno write_strings(GuestMemory m, const std::vector<std::string> &list, uint32_t ptrs,

@@ -34,6 +34,17 @@ Errno Wasi::fd_allocate(uint32_t fd, uint64_t offset, uint64_t len) {
   return Errno::Success;
 }
 
+Errno Wasi::publish_fd(GuestMemory m, FdEntry entry, uint32_t fd_out) {
+  const auto num = m_fds.insert(std::move(entry));
+  if (!num)
+    return Errno::Mfile;
+  if (!m.store(fd_out, *num)) {
+    m_fds.erase(*num);
+    return Errno::Fault;
+  }
+  return Errno::Success;
+}
+
 Errno Wasi::fd_close(uint32_t fd) { return m_fds.erase(fd) ? Errno::Success : Errno::Badf; }
 
 Errno Wasi::fd_datasync(uint32_t fd) {

@@ -72,14 +72,7 @@ Errno Wasi::path_open(GuestMemory m, uint32_t fd, uint32_t dirflags, uint32_t pa
                 type == Filetype::Directory ? rights_inheriting : 0,
                 static_cast<uint16_t>(fdflags),
                 {}};
-  const auto num = m_fds.insert(std::move(entry));
-  if (!num)
-    return Errno::Mfile;
-  if (!m.store(fd_out, *num)) {
-    m_fds.erase(*num);
-    return Errno::Fault;
-  }
-  return Errno::Success;
+  return publish_fd(m, std::move(entry), fd_out);
 }
 
 Errno Wasi::path_create_directory(GuestMemory m, uint32_t fd, uint32_t path, uint32_t path_len) {

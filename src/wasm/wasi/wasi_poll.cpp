@@ -160,14 +160,7 @@ Errno Wasi::sock_accept(GuestMemory m, uint32_t fd, uint32_t flags, uint32_t fd_
                0,
                static_cast<uint16_t>(flags),
                {}};
-  const auto num = m_fds.insert(std::move(conn));
-  if (!num)
-    return Errno::Mfile;
-  if (!m.store(fd_out, *num)) {
-    m_fds.erase(*num);
-    return Errno::Fault;
-  }
-  return Errno::Success;
+  return publish_fd(m, std::move(conn), fd_out);
 }
 
 Errno Wasi::sock_recv(GuestMemory m, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
