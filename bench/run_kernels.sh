@@ -26,7 +26,6 @@ while (($#)); do
   esac
 done
 ((report_only)) || [[ -x "$isobox" ]] || { echo "run_kernels.sh: $isobox not built (ninja -C build isobox)" >&2; exit 1; }
-command -v hyperfine >/dev/null || { echo "run_kernels.sh: hyperfine missing" >&2; exit 1; }
 
 # kernel and N: sizes chosen so the native run takes about 0.3-0.5 s on the reference machine.
 kernels=(fib:39 sieve:18 matmul:150 hash:120 sort:12 mandelbrot:1200)
@@ -55,8 +54,8 @@ for entry in "${kernels[@]}"; do
     echo "run_kernels.sh: $k: native printed '$native_out', isobox printed '$isobox_out'" >&2
     exit 1
   fi
-  hyperfine -N --runs "$runs" --warmup 1 --export-json "$out/$k.json" \
-    "$out/$k $n" "$isobox wasm run $out/$k.wasm --invoke run $n" >/dev/null
+  python3 "$src/time_pairs.py" --runs "$runs" --out "$out/$k.json" \
+    -- "$out/$k" "$n" -- "$isobox" wasm run "$out/$k.wasm" --invoke run "$n"
   line="$k	$n"
   if ((wabt)); then
     # One run (it is 20-100x slower than native), timed here; it also checks the checksum.
@@ -78,8 +77,8 @@ out, results, wabt = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 rows, ratios, wabt_ratios = [], [], []
 for line in open(results):
     k, n, *w = line.split()
-    native, isobox = (r["median"] for r in json.load(open(f"{out}/{k}.json"))["results"])
-    ratio = isobox / native
+    t = json.load(open(f"{out}/{k}.json"))
+    native, isobox, ratio = t["a_median"], t["b_median"], t["ratio_median"]
     ratios.append(ratio)
     row = f"| {k} | {n} | {native:.3f} | {isobox:.3f} | {ratio:.2f}x |"
     if wabt:
@@ -88,7 +87,7 @@ for line in open(results):
         row += f" {w:.2f} | {w / native:.1f}x |"
     rows.append(row)
 geo = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs))
-head = "| kernel | N | native s | isobox s | isobox/native |"
+head = "| kernel | N | native s | isobox s | isobox/native (median of paired runs) |"
 sep = "|---|---|---|---|---|"
 if wabt:
     head += " wasm-interp s | wasm-interp/native |"
