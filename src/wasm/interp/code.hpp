@@ -176,7 +176,10 @@ struct CompiledFunc {
   std::vector<uint32_t> code; ///< units: handler offset, then immediates
   uint32_t type_index = 0;
   uint32_t num_params = 0, num_results = 0;
-  uint32_t num_locals = 0; ///< declared locals, zeroed on entry
+  uint32_t num_locals = 0; ///< declared locals
+  /// Slots [zero_begin, zero_begin + zero_count) are zeroed on entry: the declared locals that
+  /// may be read before written (the others are written first on every path).
+  uint32_t zero_begin = 0, zero_count = 0;
   uint32_t frame_size = 0; ///< cells the frame needs, operand stack included
   /// Positions of CallLocalOp instructions; validate() patches in the callee's CompiledFunc*
   /// once every function is compiled (their addresses are final then).

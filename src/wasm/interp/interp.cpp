@@ -113,9 +113,9 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
     trap = text;                                                                                   \
     goto L_trap;                                                                                   \
   } while (0)
-/// Declared locals start at zero (a plain loop: interp.cpp is built without memset pattern calls).
+/// Locals that may be read before written start at zero (a plain loop: no memset call, see CMake).
 #define ZERO_LOCALS(code)                                                                          \
-  for (uint64_t *p = fp + (code)->num_params, *e = p + (code)->num_locals; p < e; ++p)             \
+  for (uint64_t *p = fp + (code)->zero_begin, *e = p + (code)->zero_count; p < e; ++p)             \
   *p = 0
 #define RELOAD_MEMORY()                                                                            \
   do {                                                                                             \
@@ -415,7 +415,7 @@ std::expected<std::vector<Value>, Trap> invoke(Store &store, uint32_t func_addr,
     return std::unexpected(Trap{trap_text::kStackExhausted, std::nullopt});
   for (size_t i = 0; i < args.size(); ++i)
     fp[i] = args[i].bits;
-  std::memset(fp + code->num_params, 0, sizeof(uint64_t) * code->num_locals);
+  std::memset(fp + code->zero_begin, 0, sizeof(uint64_t) * code->zero_count);
   if (uint64_t *fuel = store.fuel_left()) {
     if (*fuel < code->fuel_cost) {
       *fuel = 0;

@@ -16,6 +16,7 @@ Result<CompiledFunc> FuncCompiler::run() {
   m_out.num_params = static_cast<uint32_t>(m_type->params.size());
   m_out.num_results = static_cast<uint32_t>(m_type->results.size());
   m_out.num_locals = static_cast<uint32_t>(m_body.local_count);
+  m_local_use.assign(m_locals.size(), kUnseen);
   m_ctrl.push_back(Ctrl{Opcode::Block, {}, m_type->results, 0});
   Reader r(m_body.code, m_body.code_offset);
   InstrReader ir(r);
@@ -27,6 +28,14 @@ Result<CompiledFunc> FuncCompiler::run() {
   }
   m_out.frame_size = std::max(m_fss + m_max_height, m_out.num_results) + 1;
   m_out.fuel_cost = m_fuel.front();
+  // Only the span of locals read before a dominating write is zeroed on entry.
+  m_out.zero_begin = m_out.num_params;
+  for (uint32_t i = m_out.num_params; i < m_locals.size(); ++i)
+    if (m_local_use[i] == kReadFirst) {
+      if (m_out.zero_count == 0)
+        m_out.zero_begin = i;
+      m_out.zero_count = i + 1 - m_out.zero_begin;
+    }
   return std::move(m_out);
 }
 
@@ -46,6 +55,7 @@ Result<void> FuncCompiler::op_local_set(uint32_t idx, bool tee) {
   if (idx >= m_locals.size())
     return make_error("unknown local");
   Operand v = ISOBOX_TRY(pop(m_locals[idx]));
+  note_local_write(idx);
   if (live()) {
     materialize_local(idx);
     const size_t pos = m_stack.size();
@@ -125,6 +135,7 @@ Result<void> FuncCompiler::instr(const Instr &in) {
       return make_error("unknown local");
     push(m_locals[in.a]);
     m_stack.back().slot = in.a;
+    note_local_read(in.a);
     return {};
   case Opcode::LocalSet:
   case Opcode::LocalTee: return op_local_set(in.a, in.op == Opcode::LocalTee);

@@ -23,6 +23,9 @@ struct Ctrl {
   bool dead = false; ///< entered from unreachable code: validated, but no code emitted
   uint32_t loop_pos = 0;
   int64_t fuel_word = -1; ///< a loop's LoopEntry cost word, patched at its `end`
+  /// Code from here to this construct's end may be skipped: an `if`/`else` arm, or a block some
+  /// branch already left forward. Writes in such code do not dominate what follows.
+  bool skippable = false;
   std::vector<std::pair<uint32_t, uint32_t>> fixups; ///< (instr pos, word pos) jumping to end
   int64_t else_instr = -1, else_word = -1;           ///< `if`'s branch to the else arm
   const std::vector<ValType> &label_types() const {
@@ -215,6 +218,34 @@ private:
   /// Fuel (instruction counts, issue 4): one counter per open loop, the function's at the bottom.
   /// An instruction is charged to its innermost loop (per iteration) or to the function (per call).
   std::vector<uint32_t> m_fuel{0};
+  /// Which declared locals must start at zero: kUnseen until the first access; a read first
+  /// (kReadFirst) needs the zero, a write that every later point passes through first
+  /// (kWrittenFirst) does not. See note_local_*.
+  enum LocalUse : uint8_t { kUnseen, kReadFirst, kWrittenFirst };
+  std::vector<LocalUse> m_local_use;
+  void note_local_read(uint32_t idx) {
+    if (idx >= m_out.num_params && m_local_use[idx] == kUnseen)
+      m_local_use[idx] = kReadFirst;
+  }
+  void note_local_write(uint32_t idx) {
+    if (idx >= m_out.num_params && m_local_use[idx] == kUnseen && live() && dominates_rest())
+      m_local_use[idx] = kWrittenFirst;
+  }
+  /// True if the current point lies on every path to every later point of the body.
+  bool dominates_rest() const {
+    for (const Ctrl &c : m_ctrl)
+      if (c.skippable)
+        return false;
+    return true;
+  }
+  /// A forward branch to `depth` skips the rest of every construct up to its target.
+  void note_branch(uint32_t depth) {
+    Ctrl &target = label(depth);
+    if (target.kind == Opcode::Loop || is_function_label(target))
+      return; // back to the loop head (re-runs the path) or out of the function
+    for (uint32_t k = 0; k <= depth; ++k)
+      label(k).skippable = true;
+  }
   uint32_t m_barrier = 0; ///< code before this may be a branch target's predecessor: never rewound
 };
 

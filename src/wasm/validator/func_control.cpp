@@ -130,6 +130,7 @@ Result<void> FuncCompiler::block_start(const Instr &in) {
     if (!was_live)
       m_stack[m_stack.size() - params.size() + i].type = bt.params[i];
   Ctrl c{in.op, bt.params, bt.results, static_cast<uint32_t>(m_stack.size() - params.size())};
+  c.skippable = in.op == Opcode::If;
   if (was_live) {
     materialize_all();
     if (in.op == Opcode::If) {
@@ -215,6 +216,7 @@ Result<void> FuncCompiler::op_br(uint32_t depth) {
     return make_error("unknown label");
   Ctrl &target = label(depth);
   auto vals = ISOBOX_TRY(pop_all(target.label_types()));
+  note_branch(depth);
   if (live())
     emit_branch(target, vals, m_stack.size());
   set_unreachable();
@@ -227,6 +229,7 @@ Result<void> FuncCompiler::op_br_if(uint32_t depth) {
   Operand cond = ISOBOX_TRY(pop(ValType::I32));
   Ctrl &target = label(depth);
   auto vals = ISOBOX_TRY(pop_all(target.label_types()));
+  note_branch(depth);
   const size_t first = m_stack.size();
   if (live()) {
     uint32_t instr = 0, word = 0;
@@ -266,6 +269,8 @@ Result<void> FuncCompiler::op_br_table(const Instr &in) {
     m_stack = std::move(saved);
   }
   auto vals = ISOBOX_TRY(pop_all(label(in.a).label_types()));
+  for (uint32_t l : labels)
+    note_branch(l);
   const size_t first = m_stack.size();
   if (live()) {
     std::vector<uint32_t> imms = {idx.slot, static_cast<uint32_t>(in.labels.size())};

@@ -91,6 +91,52 @@ TEST(FusedOps, DirectCallsZeroLocalsAndLimitDepth) {
   EXPECT_EQ(m.call("down", {Value::i32(10'000'000)}).error().message, "call stack exhausted");
 }
 
+/// Locals written before any read on every path need no zeroing; all others must read 0 even
+/// when the frame's slots hold an earlier call's values ($dirty runs first at the same place).
+TEST(FusedOps, LocalsReadBeforeWrittenAreZero) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  Instance m(R"((module
+    (func $dirty (param i32) (local i32 i32 i32 i32)
+      i32.const 11 local.set 1 i32.const 12 local.set 2 i32.const 13 local.set 3
+      i32.const 14 local.set 4)
+    ;; written only in the then-arm
+    (func $in_if (param i32) (result i32) (local i32)
+      local.get 0 if i32.const 5 local.set 1 end local.get 1)
+    ;; written after a forward branch out of the enclosing block
+    (func $after_br (param i32) (result i32) (local i32)
+      block local.get 0 br_if 0 i32.const 6 local.set 1 end local.get 1)
+    ;; written after a br_table that may leave the block
+    (func $after_table (param i32) (result i32) (local i32)
+      block block local.get 0 br_table 0 1 end i32.const 7 local.set 1 end local.get 1)
+    ;; read at a loop head before the write later in the body
+    (func $loop_carried (param i32) (result i32) (local i32 i32)
+      loop local.get 1 local.set 2 i32.const 8 local.set 1
+        local.get 0 i32.const 1 i32.sub local.tee 0 br_if 0 end
+      local.get 2)
+    ;; written first at the top and in a loop without branches before the write: no zeroing needed
+    (func $straight (param i32) (result i32) (local i32 i32)
+      i32.const 9 local.set 1 loop local.get 1 local.set 2 end local.get 2)
+    ;; each export dirties the frame slots its callee's locals will use, then calls it
+    (func (export "in_if") (param i32) (result i32) local.get 0 call $dirty local.get 0 call $in_if)
+    (func (export "after_br") (param i32) (result i32)
+      local.get 0 call $dirty local.get 0 call $after_br)
+    (func (export "after_table") (param i32) (result i32)
+      local.get 0 call $dirty local.get 0 call $after_table)
+    (func (export "loop_carried") (param i32) (result i32)
+      local.get 0 call $dirty local.get 0 call $loop_carried)
+    (func (export "straight") (param i32) (result i32)
+      local.get 0 call $dirty local.get 0 call $straight)))");
+  EXPECT_EQ(m.call1("in_if", {Value::i32(0)}), 0u); // then-arm skipped
+  EXPECT_EQ(m.call1("in_if", {Value::i32(1)}), 5u);
+  EXPECT_EQ(m.call1("after_br", {Value::i32(1)}), 0u); // br_if skipped the write
+  EXPECT_EQ(m.call1("after_br", {Value::i32(0)}), 6u);
+  EXPECT_EQ(m.call1("after_table", {Value::i32(1)}), 0u); // br_table left the block
+  EXPECT_EQ(m.call1("after_table", {Value::i32(0)}), 7u);
+  EXPECT_EQ(m.call1("loop_carried", {Value::i32(1)}), 0u); // first iteration reads 0
+  EXPECT_EQ(m.call1("loop_carried", {Value::i32(2)}), 8u);
+  EXPECT_EQ(m.call1("straight", {Value::i32(0)}), 9u);
+}
+
 /// One loop per i32 comparison and add form, ending in `x = x + step; br_if (x <cmp> 10)`:
 /// returns (iterations, final x), compared with the same loop in C++.
 TEST(FusedOps, LoopTailAddCompareBranch) {
