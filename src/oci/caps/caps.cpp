@@ -174,10 +174,11 @@ Result<> apply_capabilities(const LinuxCapabilities &caps) {
   for (int cap = 0; cap <= last_capability(); ++cap) {
     if (!(ambient & (CapMask{1} << cap)))
       continue;
-    // The kernel requires the capability in both permitted and inheritable (capabilities(7));
-    // runc warns and goes on when a config asks otherwise, so do we.
+    // The kernel requires the capability in both permitted and inheritable (capabilities(7)).
+    // `runc spec`'s default config lists ambient capabilities without inheritable ones; runc
+    // runs it silently, so a failed raise is only a debug message here too.
     if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0)
-      log::warn("cannot raise ambient {}: {} (it must be permitted and inheritable)",
+      log::debug("cannot raise ambient {}: {} (it must be permitted and inheritable)",
                 capability_name(cap), errno_name(errno));
   }
   return {};
