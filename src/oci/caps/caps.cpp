@@ -179,7 +179,7 @@ Result<> apply_capabilities(const LinuxCapabilities &caps) {
     // runs it silently, so a failed raise is only a debug message here too.
     if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0)
       log::debug("cannot raise ambient {}: {} (it must be permitted and inheritable)",
-                capability_name(cap), errno_name(errno));
+                 capability_name(cap), errno_name(errno));
   }
   return {};
 }
