@@ -173,6 +173,8 @@ Result<int> wasm_run(const WasmRunOptions &opts) {
     limits.max_memory_bytes = *opts.max_memory;
   if (opts.max_stack)
     limits.max_call_depth = *opts.max_stack;
+  if (opts.max_table)
+    limits.max_table_elems = *opts.max_table;
   limits.fuel = opts.fuel;
   if (timeout_ms) // without a watchdog, no flag: the interpreter's loops then run unmetered
     limits.interrupt = &interrupt;
@@ -221,6 +223,8 @@ void register_wasm_run(CLI::App &wasm, Context &ctx) {
       ->allow_extra_args(false);
   run->add_option("--max-memory", opts->max_memory, "linear memory limit in bytes");
   run->add_option("--max-stack", opts->max_stack, "call depth limit");
+  run->add_option("--max-table", opts->max_table,
+                  "elements per table (default 10000000); table.grow past it returns -1");
   run->add_option("--fuel", opts->fuel, "instruction budget");
   run->add_option("--timeout", opts->timeout, "wall-clock limit, e.g. 10s or 500ms");
   run->add_flag("--print-syscalls", opts->print_syscalls,

@@ -21,6 +21,7 @@ struct WasmRunOptions {
   std::vector<std::string> tcp_listen; ///< --tcp-listen ADDR:PORT, pre-opened listening sockets
   std::optional<uint64_t> max_memory;
   std::optional<uint32_t> max_stack;
+  std::optional<uint32_t> max_table;
   std::optional<uint64_t> fuel;
   std::string timeout; ///< e.g. "10s", "500ms"; empty = none
   bool print_syscalls = false;
