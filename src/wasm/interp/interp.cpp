@@ -114,9 +114,28 @@ RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance
     goto L_trap;                                                                                   \
   } while (0)
 /// Locals that may be read before written start at zero (a plain loop: no memset call, see CMake).
-#define ZERO_LOCALS(code)                                                                          \
-  for (uint64_t *p = fp + (code)->zero_begin, *e = p + (code)->zero_count; p < e; ++p)             \
-  *p = 0
+/// A call's frame: checks depth and value-stack room, saves the return point (ip already past the
+/// call), moves fp to the arguments at nfp and zeroes the locals that may be read before written
+/// (a plain loop: interp.cpp is built without memset pattern calls, see src/CMakeLists.txt).
+#define PUSH_FRAME(code)                                                                           \
+  do {                                                                                             \
+    if (fr == fr_end || nfp + (code)->frame_size > stack_end)                                      \
+      TRAP(trap_text::kStackExhausted);                                                            \
+    *fr++ = Frame{ip, fp, inst};                                                                   \
+    fp = nfp;                                                                                      \
+    for (uint64_t *p = fp + (code)->zero_begin, *e = p + (code)->zero_count; p < e; ++p)           \
+      *p = 0;                                                                                      \
+  } while (0)
+/// Enters a pushed frame's body; with metering on, its fuel is charged first.
+#define RUN_BODY(code)                                                                             \
+  do {                                                                                             \
+    ip = (code)->code.data();                                                                      \
+    if (metered) [[unlikely]] {                                                                    \
+      meter_cost = (code)->fuel_cost;                                                              \
+      goto L_meter;                                                                                \
+    }                                                                                              \
+    NEXT();                                                                                        \
+  } while (0)
 #define RELOAD_MEMORY()                                                                            \
   do {                                                                                             \
     mem = inst->memory0 ? inst->memory0->data() : nullptr;                                         \
@@ -263,18 +282,9 @@ L_CallLocalOp : {
   const CompiledFunc *code;
   std::memcpy(&code, ip + 2, sizeof code);
   nfp = fp + ip[1];
-  if (fr == fr_end || nfp + code->frame_size > stack_end)
-    TRAP(trap_text::kStackExhausted);
   ip += 4;
-  *fr++ = Frame{ip, fp, inst};
-  fp = nfp;
-  ZERO_LOCALS(code);
-  ip = code->code.data();
-  if (metered) [[unlikely]] {
-    meter_cost = code->fuel_cost;
-    goto L_meter;
-  }
-  NEXT();
+  PUSH_FRAME(code);
+  RUN_BODY(code);
 }
 L_CallIndirectOp : {
   TableInst *t = inst->tables[ip[2]];
@@ -307,21 +317,12 @@ do_call:
   }
   {
     const CompiledFunc *code = callee->code;
-    if (fr == fr_end || nfp + code->frame_size > stack_end)
-      TRAP(trap_text::kStackExhausted);
-    *fr++ = Frame{ip, fp, inst};
-    fp = nfp;
-    ZERO_LOCALS(code);
+    PUSH_FRAME(code);
     if (callee->module != inst) {
       inst = callee->module;
       RELOAD_MEMORY();
     }
-    ip = code->code.data();
-    if (metered) [[unlikely]] {
-      meter_cost = code->fuel_cost;
-      goto L_meter;
-    }
-    NEXT();
+    RUN_BODY(code);
   }
 L_meter:
   // A loop iteration or a call is about to run: check the interrupt flag, charge its fuel.
