@@ -55,7 +55,7 @@ void add_help_command(CLI::App &app, Context &ctx) {
 int finish(std::string_view verb, const Result<int> &result) {
   if (result)
     return *result;
-  log::error("{}: {}", verb, result.error().message);
+  log::fatal(fmt::format("{}: {}", verb, result.error().message));
   return 1;
 }
 

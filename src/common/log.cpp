@@ -91,4 +91,14 @@ void write(Level level, std::string_view message) {
   [[maybe_unused]] auto n = ::write(s.fd, line.data(), line.size());
 }
 
+void fatal(std::string_view message) {
+  write(Level::Error, message);
+  State &s = state();
+  std::lock_guard lock(s.mutex);
+  if (s.fd == STDERR_FILENO)
+    return;
+  std::string line = fmt::format("isobox: {}\n", message);
+  [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
 } // namespace isobox::log

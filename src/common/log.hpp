@@ -19,6 +19,10 @@ Result<> configure(const std::string &path, Format format, bool debug);
 /// Writes one record (no-op for Debug unless debug is on).
 void write(Level level, std::string_view message);
 
+/// The error that ends the command: an Error record, and when the log goes to a file also one
+/// plain line on stderr (runc writes both; containerd's shim matches the command's output).
+void fatal(std::string_view message);
+
 template <typename... Args> void debug(fmt::format_string<Args...> f, Args &&...args) {
   write(Level::Debug, fmt::format(f, std::forward<Args>(args)...));
 }
