@@ -1,15 +1,11 @@
 // validate: decode + validate, one line either way; dump: a readable listing of a module.
 #include "cli/wasm_inspect.hpp"
 
-#include <sys/stat.h>
-
-#include <fstream>
-#include <iterator>
-
 #include <fmt/format.h>
 
 #include "wasm/binary/decoder.hpp"
 #include "wasm/binary/print_code.hpp"
+#include "wasm/embed/run_module.hpp"
 
 namespace isobox::cli {
 namespace {
@@ -96,15 +92,7 @@ void register_dump(CLI::App &wasm, Context &ctx) {
 } // namespace
 
 Result<wasm::Module> read_module(const std::string &path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return sys_error("{}", path);
-  if (!S_ISREG(st.st_mode))
-    return make_error("{}: not a regular file", path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return sys_error("{}", path);
-  const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+  const auto bytes = ISOBOX_TRY(wasm::embed::read_module_file(path));
   auto module = wasm::decode(bytes);
   if (!module)
     return std::unexpected(module.error().wrap(path));

@@ -1,4 +1,5 @@
-// `isobox wasm run`: options and entry point for running a WASI command module (_start).
+// `isobox wasm run`: flags for running a WASI command module; the run itself is
+// wasm::embed::run_module (the engine library's embedding policy).
 #pragma once
 
 #include <cstdint>
@@ -8,22 +9,17 @@
 
 #include "cli/context.hpp"
 #include "common/unique_fd.hpp"
+#include "wasm/embed/run_module.hpp"
 
 namespace isobox::cli {
 
-/// Exit status after a trap: 128 + 6 (like a process killed by SIGABRT), see README.
-inline constexpr int kTrapExitCode = 134;
-
-/// What `isobox wasm run` was asked to do.
+/// What `isobox wasm run` was asked to do (numeric flags as given; run_limits checks them).
 struct WasmRunOptions {
   std::vector<std::string> dirs;       ///< --dir HOST[::GUEST][:ro]
   std::vector<std::string> env;        ///< --env K=V
   std::vector<std::string> tcp_listen; ///< --tcp-listen ADDR:PORT, pre-opened listening sockets
-  std::optional<uint64_t> max_memory;
-  std::optional<uint32_t> max_stack;
-  std::optional<uint32_t> max_table;
-  std::optional<uint64_t> fuel;
-  std::string timeout; ///< e.g. "10s", "500ms"; empty = none
+  std::optional<std::string> max_memory, max_stack, max_table, fuel;
+  std::optional<std::string> timeout; ///< e.g. "10s", "500ms"
   bool print_syscalls = false;
   bool no_confine = false;
   std::string module;            ///< path of the .wasm file
@@ -33,13 +29,14 @@ struct WasmRunOptions {
 /// Adds `run` under `wasm` (called from register_wasm_commands).
 void register_wasm_run(CLI::App &wasm, Context &ctx);
 
-/// Runs `_start` of a WASI module; returns the guest's exit code (kTrapExitCode on a trap).
+/// The limits of the numeric flags, each checked against its range. Errors read
+/// "--max-stack: '0': expected a number from 1 to 1000000" (a usage error: exit 2).
+Result<wasm::embed::RunLimits> run_limits(const WasmRunOptions &opts);
+
+/// Runs `_start` of a WASI module; returns the guest's exit status (134 after a trap).
 Result<int> wasm_run(const WasmRunOptions &opts);
 
 /// Binds and listens on an IPv4 "ADDR:PORT" (the guest gets it as a pre-opened socket).
 Result<UniqueFd> listen_tcp(std::string_view spec);
-
-/// Parses "1500ms", "10s", "2m", "1h" or plain seconds into milliseconds.
-Result<uint64_t> parse_duration_ms(std::string_view text);
 
 } // namespace isobox::cli

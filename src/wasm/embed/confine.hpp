@@ -1,4 +1,4 @@
-// Self-confinement of `isobox wasm run`: no_new_privs plus a seccomp allowlist (libseccomp).
+// Self-confinement of the Wasm engine: no_new_privs plus a seccomp allowlist (libseccomp).
 #pragma once
 
 #include <string_view>
@@ -6,12 +6,13 @@
 
 #include "common/error.hpp"
 
-namespace isobox::cli {
+namespace isobox::wasm::embed {
 
 /// Which granted capabilities need syscalls beyond the engine's core set.
 struct ConfineOptions {
   bool filesystem = true; ///< a --dir was granted: openat2, *at calls, getdents64, ...
-  bool sockets = false;   ///< pre-opened sockets: accept4, recvmsg, sendmsg, shutdown
+  bool sockets = false;   ///< pre-opened listening sockets: accept4 (+ socket_io)
+  bool socket_io = false; ///< a socket among stdio or listeners: recvmsg, sendmsg, shutdown
 };
 
 /// The syscall names allowed for `opts` (core engine set first).
@@ -19,10 +20,13 @@ std::vector<std::string_view> wasm_allowlist(const ConfineOptions &opts);
 
 /// Sets no_new_privs and installs the allowlist filter on every thread of the process (TSYNC).
 /// Any other syscall fails with EPERM and is not executed (see docs/wasi.md for why EPERM and
-/// not SIGSYS).
+/// not SIGSYS). Signal-sending calls are allowed only towards this process (its pid).
 Result<void> confine_wasm_engine(const ConfineOptions &opts);
+
+/// Sets no_new_privs (needed by both Landlock and an unprivileged seccomp filter).
+Result<void> set_no_new_privs();
 
 /// `isobox wasm run --print-syscalls`: prints the full allowlist, one name a line, and a count.
 Result<int> print_allowlist();
 
-} // namespace isobox::cli
+} // namespace isobox::wasm::embed

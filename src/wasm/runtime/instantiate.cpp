@@ -197,7 +197,7 @@ std::expected<void, InstantiateError> init_segments(ModuleInstance &inst) {
 
 std::expected<ModuleInstance *, InstantiateError>
 instantiate(Store &store, std::shared_ptr<const ValidatedModule> module,
-            const ImportResolver &resolve) {
+            const ImportResolver &resolve, bool run_start) {
   auto owned = std::make_unique<ModuleInstance>();
   owned->module = module;
   if (auto r = link_imports(store, *module, *owned, resolve); !r)
@@ -208,12 +208,18 @@ instantiate(Store &store, std::shared_ptr<const ValidatedModule> module,
   allocate(store, module, inst);
   if (auto r = init_segments(inst); !r)
     return std::unexpected(r.error());
-  if (module->module.start) {
+  if (run_start && module->module.start) {
     auto r = invoke(store, inst.func_addrs[*module->module.start], {});
     if (!r)
       return uninstantiable(r.error().message);
   }
   return &inst;
+}
+
+std::optional<uint32_t> start_func_addr(const ModuleInstance &inst) {
+  if (!inst.module->module.start)
+    return std::nullopt;
+  return inst.func_addrs[*inst.module->module.start];
 }
 
 } // namespace isobox::wasm

@@ -57,9 +57,13 @@ struct InstantiateError {
 using ImportResolver =
     std::function<std::optional<ExternVal>(std::string_view module, std::string_view name)>;
 
-/// Instantiates `module` in `store`; runs the start function.
+/// Instantiates `module` in `store`; runs the start function unless `run_start` is false (an
+/// embedder that confines or limits guest code first runs it itself: start_func_addr).
 std::expected<ModuleInstance *, InstantiateError>
 instantiate(Store &store, std::shared_ptr<const ValidatedModule> module,
-            const ImportResolver &resolve);
+            const ImportResolver &resolve, bool run_start = true);
+
+/// The store address of the instance's start function, if its module has one.
+std::optional<uint32_t> start_func_addr(const ModuleInstance &inst);
 
 } // namespace isobox::wasm

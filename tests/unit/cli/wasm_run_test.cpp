@@ -1,4 +1,4 @@
-// `isobox wasm run` helpers: durations for --timeout, --tcp-listen parsing, bad-input errors.
+// `isobox wasm run` helpers: flag ranges, --tcp-listen parsing, bad-input errors.
 #include <gtest/gtest.h>
 
 #include "cli/wasm_run.hpp"
@@ -6,14 +6,47 @@
 namespace isobox::cli {
 namespace {
 
-TEST(WasmRun, ParsesDurations) {
-  EXPECT_EQ(parse_duration_ms("1500ms").value(), 1500u);
-  EXPECT_EQ(parse_duration_ms("10s").value(), 10'000u);
-  EXPECT_EQ(parse_duration_ms("7").value(), 7'000u);
-  EXPECT_EQ(parse_duration_ms("2m").value(), 120'000u);
-  EXPECT_EQ(parse_duration_ms("1h").value(), 3'600'000u);
-  for (const char *bad : {"", "ms", "10x", "-1s", "1.5s"})
-    EXPECT_FALSE(parse_duration_ms(bad).has_value()) << bad;
+// Issue 9 item 6: every numeric flag has a checked range and one error line; before, 0 and
+// 2^32-1 reached the interpreter (frame block overflow, crash) and a 2^64-1 ms timeout wrapped.
+TEST(WasmRun, NumericFlagsAreRangeChecked) {
+  const std::pair<std::optional<std::string> WasmRunOptions::*, const char *> bad[] = {
+      {&WasmRunOptions::max_stack, "0"},
+      {&WasmRunOptions::max_stack, "4294967295"},
+      {&WasmRunOptions::max_stack, "-1"},
+      {&WasmRunOptions::max_table, "4294967295"},
+      {&WasmRunOptions::max_memory, "4294967297"},
+      {&WasmRunOptions::max_memory, "1e9"},
+      {&WasmRunOptions::fuel, "-5"},
+      {&WasmRunOptions::fuel, "18446744073709551616"},
+      {&WasmRunOptions::timeout, "18446744073709551615ms"},
+      {&WasmRunOptions::timeout, "0s"},
+      {&WasmRunOptions::timeout, "721h"},
+  };
+  for (const auto &[field, text] : bad) {
+    WasmRunOptions opts;
+    opts.*field = text;
+    auto r = run_limits(opts);
+    ASSERT_FALSE(r.has_value()) << text;
+    EXPECT_TRUE(r.error().message.starts_with("--")) << r.error().message;
+    EXPECT_NE(r.error().message.find("expected a"), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
+  }
+}
+
+TEST(WasmRun, NumericFlagsAtTheirBoundsAreAccepted) {
+  WasmRunOptions opts;
+  opts.max_stack = "1000000";
+  opts.max_table = "0";
+  opts.max_memory = "4294967296";
+  opts.fuel = "18446744073709551615";
+  opts.timeout = "720h";
+  auto r = run_limits(opts);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->store.max_call_depth, 1'000'000u);
+  EXPECT_EQ(r->store.max_table_elems, 0u);
+  EXPECT_EQ(r->store.max_memory_bytes, uint64_t{1} << 32);
+  EXPECT_EQ(r->store.fuel, UINT64_MAX);
+  EXPECT_EQ(r->timeout_ms, uint64_t{720} * 3'600'000);
 }
 
 TEST(WasmRun, TcpListenRejectsBadSpecs) {

@@ -11,9 +11,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/wasm_confine.hpp"
+#include "wasm/embed/confine.hpp"
 
-namespace isobox::cli {
+namespace isobox::wasm::embed {
 namespace {
 
 /// Runs `body` in a child process and returns its exit status (-1 if it did not exit).
@@ -93,4 +93,4 @@ TEST(WasmConfine, AllowlistIsSmallAndComplete) {
 }
 
 } // namespace
-} // namespace isobox::cli
+} // namespace isobox::wasm::embed

@@ -1,0 +1,154 @@
+// run_module: the embedding policy of the engine (limits, WASI wiring, confinement, watchdog,
+// loading) in one place, so the CLI and a container init run modules exactly the same way.
+#include "wasm/embed/run_module.hpp"
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <fstream>
+#include <iterator>
+
+#include "common/log.hpp"
+#include "common/parse_number.hpp"
+#include "wasm/binary/decoder.hpp"
+#include "wasm/embed/confine.hpp"
+#include "wasm/embed/host_stdio.hpp"
+#include "wasm/embed/landlock.hpp"
+#include "wasm/embed/watchdog.hpp"
+#include "wasm/interp/invoke.hpp"
+#include "wasm/validator/validator.hpp"
+#include "wasm/wasi/wasi_bindings.hpp"
+
+namespace isobox::wasm::embed {
+namespace {
+
+Result<std::shared_ptr<const ValidatedModule>> load(const RunRequest &req) {
+  auto module = decode(req.bytes);
+  if (!module)
+    return std::unexpected(module.error().wrap(req.name));
+  auto validated = validate(std::move(*module));
+  if (!validated)
+    return std::unexpected(validated.error().wrap(req.name));
+  return validated;
+}
+
+/// A socket among the host's stdio (inetd-style activation): the guest may sock_recv/sock_send.
+bool stdio_has_socket() {
+  for (int fd = 0; fd < 3; ++fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode))
+      return true;
+  }
+  return false;
+}
+
+/// no_new_privs and Landlock: before the watchdog thread exists, so that it inherits the domain
+/// (Landlock restricts the calling thread and its future children only).
+Result<void> confine_filesystem(const std::vector<wasi::DirGrant> &grants) {
+  ISOBOX_CHECK(set_no_new_privs());
+  std::vector<LandlockDir> dirs;
+  for (const auto &g : grants)
+    dirs.push_back(LandlockDir{g.host, g.read_only});
+  const LandlockStatus status = ISOBOX_TRY(landlock_confine(dirs));
+  if (!status.applied && !dirs.empty())
+    log::warn("wasm: file system not confined by Landlock: {}", status.reason);
+  else if (!status.reason.empty())
+    log::debug("wasm: Landlock: {}", status.reason);
+  return {};
+}
+
+/// The start function (if any), then `_start` or the embedder's entry; all confined already.
+Result<InvokeResult> run_guest(Store &store, const ModuleInstance &inst, const Entry &entry,
+                               std::optional<uint32_t> start) {
+  if (auto addr = start_func_addr(inst)) {
+    auto r = invoke(store, *addr, {});
+    if (!r)
+      return r;
+  }
+  if (entry)
+    return entry(store, inst);
+  return invoke(store, *start, {});
+}
+
+} // namespace
+
+Result<void> set_limit(RunLimits &limits, std::string_view name, std::string_view text) {
+  StoreLimits &s = limits.store;
+  if (name == "max-memory")
+    s.max_memory_bytes = ISOBOX_TRY(parse_number<uint64_t>(text, 0, kMaxMemoryBytes));
+  else if (name == "max-stack")
+    s.max_call_depth = ISOBOX_TRY(parse_number<uint32_t>(text, 1, kMaxCallDepth));
+  else if (name == "max-table")
+    s.max_table_elems = ISOBOX_TRY(parse_number<uint32_t>(text, 0, kMaxTableElems));
+  else if (name == "fuel")
+    s.fuel = ISOBOX_TRY(parse_number<uint64_t>(text));
+  else if (name == "timeout")
+    limits.timeout_ms = ISOBOX_TRY(parse_duration_ms(text, 1, kMaxTimeoutMs));
+  else
+    return make_error("unknown limit '{}'", name);
+  return {};
+}
+
+Result<int> run_module(RunRequest req) {
+  const HostStdioFlags stdio; // put back on every way out, the watchdog's _exit included
+  const ConfineOptions confine{.filesystem = !req.wasi.dirs.empty(),
+                               .sockets = !req.wasi.sockets.empty(),
+                               .socket_io = stdio_has_socket()};
+  const std::vector<wasi::DirGrant> dirs = req.wasi.dirs;
+  auto wasi = ISOBOX_TRY(wasi::Wasi::create(std::move(req.wasi)));
+  if (req.confine)
+    ISOBOX_CHECK(confine_filesystem(dirs));
+  std::atomic<bool> interrupt{false};
+  std::optional<Watchdog> watchdog;
+  if (req.limits.timeout_ms) { // without a watchdog, no flag: the interpreter runs unmetered
+    req.limits.store.interrupt = &interrupt;
+    watchdog.emplace(interrupt, *req.limits.timeout_ms, [&stdio] { stdio.restore(); });
+  }
+  auto validated = ISOBOX_TRY(load(req));
+  Store store(req.limits.store);
+  auto funcs = wasi::add_wasi_functions(store, *wasi);
+  auto inst = instantiate(store, validated, wasi::wasi_import_resolver(funcs), false);
+  if (!inst)
+    return make_error("{}", inst.error().message);
+  std::optional<uint32_t> start;
+  if (!req.entry) {
+    const auto e = (*inst)->find_export("_start");
+    if (!e || e->kind != ExternKind::Func)
+      return make_error("{}: no exported function _start (not a WASI command)", req.name);
+    start = e->addr;
+  }
+  if (req.confine) // from here on every thread may only make the allowlisted syscalls
+    ISOBOX_CHECK(confine_wasm_engine(confine));
+  auto result = ISOBOX_TRY(run_guest(store, **inst, req.entry, start));
+  watchdog.reset();
+  return exit_status(result);
+}
+
+Result<std::vector<uint8_t>> read_module_file(const std::string &path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return sys_error("{}", path);
+  if (!S_ISREG(st.st_mode))
+    return make_error("{}: not a regular file", path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return sys_error("{}", path);
+  return std::vector<uint8_t>{std::istreambuf_iterator<char>(in), {}};
+}
+
+int exit_status(const InvokeResult &result) {
+  if (result)
+    return 0;
+  const Trap &trap = result.error();
+  if (trap.exit_code)
+    return *trap.exit_code >= 0 && *trap.exit_code <= 255 ? *trap.exit_code : kOutOfRangeExitCode;
+  if (trap.func_name)
+    fmt::print(stderr, "isobox: trap: {} (in function {})\n", trap.message, *trap.func_name);
+  else if (trap.func_index)
+    fmt::print(stderr, "isobox: trap: {} (in function #{})\n", trap.message, *trap.func_index);
+  else
+    fmt::print(stderr, "isobox: trap: {}\n", trap.message);
+  return kTrapExitCode;
+}
+
+} // namespace isobox::wasm::embed
