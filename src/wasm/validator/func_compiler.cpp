@@ -36,7 +36,23 @@ Result<CompiledFunc> FuncCompiler::run() {
         m_out.zero_begin = i;
       m_out.zero_count = i + 1 - m_out.zero_begin;
     }
+  emit_null_prologue();
   return std::move(m_out);
+}
+
+/// A reference-typed local starts as null (spec 4.4.10, default values), not as the zero the
+/// frame entry writes: each such local read before written gets `ref.null` in a prologue.
+void FuncCompiler::emit_null_prologue() {
+  std::vector<uint32_t> prologue;
+  const auto handler = static_cast<uint32_t>(m_handlers[static_cast<unsigned>(IOp::Const64)]);
+  for (uint32_t i = m_out.num_params; i < m_locals.size(); ++i)
+    if (m_local_use[i] == kReadFirst && is_ref(m_locals[i]))
+      prologue.insert(prologue.end(), {handler, i, 0xffffffffu, 0xffffffffu});
+  if (prologue.empty())
+    return;
+  m_out.code.insert(m_out.code.begin(), prologue.begin(), prologue.end());
+  for (uint32_t &pos : m_out.local_calls)
+    pos += static_cast<uint32_t>(prologue.size());
 }
 
 Result<FuncType> FuncCompiler::block_type(const BlockType &bt) {

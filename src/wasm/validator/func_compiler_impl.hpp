@@ -172,6 +172,7 @@ private:
   void emit_cond_branch(const Operand &cond, bool branch_if_true, Ctrl *target, uint32_t &instr,
                         uint32_t &word);
 
+  void emit_null_prologue();
   Result<void> instr(const Instr &in);
   Result<void> block_start(const Instr &in);
   Result<void> op_else();

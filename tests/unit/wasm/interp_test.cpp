@@ -47,6 +47,27 @@ TEST(Interp, MultiValueAndBranchValues) {
   EXPECT_EQ(m.call1("pick", {Value::i32(0)}), 20u);
 }
 
+TEST(Interp, ReferenceLocalsStartNull) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  // Issue 9 item 1: an unset funcref local once read as ref:0, so a module with no imports could
+  // table.set it and call_indirect function 0 of the store.
+  Instance m(R"((module (type $t (func (result i32))) (table 2 funcref)
+    (func $zero (result i32) i32.const 42)
+    (func (export "call_unset") (result i32) (local funcref)
+      i32.const 0 local.get 0 table.set 0 i32.const 0 call_indirect (type $t))
+    (func (export "is_null") (result i32) (local i32 funcref externref)
+      local.get 1 ref.is_null local.get 2 ref.is_null i32.add local.get 0 i32.add)
+    (func (export "null_after_loop") (param i32) (result i32) (local funcref)
+      block loop local.get 0 i32.eqz br_if 1
+        local.get 0 i32.const 1 i32.sub local.set 0 br 0 end end
+      local.get 1 ref.is_null)))");
+  auto r = m.call("call_unset");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message.rfind("uninitialized element", 0), 0u) << r.error().message;
+  EXPECT_EQ(m.call1("is_null"), 2u);
+  EXPECT_EQ(m.call1("null_after_loop", {Value::i32(3)}), 1u);
+}
+
 TEST(Interp, MemoryAndTraps) {
   ISOBOX_REQUIRE_WAT2WASM();
   Instance m(R"((module (memory 1)
