@@ -16,6 +16,7 @@
 #include "oci/container/hooks.hpp"
 #include "oci/container/operations.hpp"
 #include "oci/linux/init.hpp"
+#include "oci/linux/mount_ns.hpp"
 #include "oci/linux/sealed_exe.hpp"
 #include "oci/spec/parse.hpp"
 
@@ -76,8 +77,11 @@ Result<> make_state_root(const std::string &root) {
 }
 
 Result<> check_spec_for_create(const Spec &spec) {
-  if (!spec.has_namespace(NamespaceType::Mount))
-    return make_error("config.json: a mount namespace is required");
+  // Without a mount namespace the masks would be made in the caller's namespace (runc refuses
+  // them too: "unable to restrict sys entries without a private MNT namespace").
+  if (!spec.has_namespace(NamespaceType::Mount) &&
+      (!spec.linux->masked_paths.empty() || !spec.linux->readonly_paths.empty()))
+    return make_error("config.json: maskedPaths and readonlyPaths need a mount namespace");
   return {};
 }
 
@@ -122,6 +126,7 @@ Result<> write_pid_file(const std::string &path, pid_t pid) {
 Result<CreatedContainer> create_container(const CreateOptions &opt) {
   ISOBOX_CHECK(validate_id(opt.id));
   ISOBOX_CHECK(ensure_sealed_exe());
+  ISOBOX_CHECK(rejoin_caller_mount_namespace());
   std::string bundle = ISOBOX_TRY(absolute(opt.bundle));
   Spec spec = ISOBOX_TRY(load_spec(bundle));
   ISOBOX_CHECK(check_spec_for_create(spec));

@@ -11,6 +11,7 @@
 
 #include "common/log.hpp"
 #include "oci/linux/devices.hpp"
+#include "oci/linux/mount_ns.hpp"
 #include "oci/linux/mount_options.hpp"
 #include "oci/linux/secure_path.hpp"
 #include "oci/spec/parse.hpp"
@@ -101,6 +102,25 @@ bool dev_is_mounted(const Spec &spec) {
   return false;
 }
 
+// pivot_root(".", ".") stacks the old root on top of the new one; detaching it then drops it
+// without a directory for it in the image (pivot_root(2) NOTES). "." still names the new root
+// after the pivot: the old one is reached through an fd opened before, made rslave (so the
+// detach does not propagate to the host) and detached from there, as runc does.
+Result<> pivot_into_cwd() {
+  UniqueFd old_root(::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC));
+  if (!old_root)
+    return sys_error("open the old root");
+  if (::syscall(SYS_pivot_root, ".", ".") < 0)
+    return sys_error("pivot_root");
+  if (::fchdir(old_root.get()) < 0)
+    return sys_error("chdir to the old root");
+  if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
+    return sys_error("make old root rslave");
+  if (::umount2(".", MNT_DETACH) < 0)
+    return sys_error("detach old root");
+  return {};
+}
+
 } // namespace
 
 Result<> prepare_rootfs(const Spec &spec, const RootfsOptions &opt) {
@@ -108,13 +128,15 @@ Result<> prepare_rootfs(const Spec &spec, const RootfsOptions &opt) {
   if (prop == 0)
     return make_error("config.json: linux.rootfsPropagation: unknown \"{}\"",
                       spec.linux->rootfs_propagation);
-  // Nothing we mount may propagate back to the host: "/" becomes slave (or what the spec says).
-  if (::mount(nullptr, "/", nullptr, (prop & MS_SHARED) ? (MS_SLAVE | MS_REC) : prop, nullptr) < 0)
-    return sys_error("make / {}", spec.linux->rootfs_propagation.empty()
-                                      ? "rslave"
-                                      : spec.linux->rootfs_propagation);
-  // pivot_root needs the new root to be a mount point.
-  if (::mount(opt.rootfs.c_str(), opt.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
+  bool own_ns = spec.has_namespace(NamespaceType::Mount);
+  // Nothing we mount may propagate back to the host unless asked (rshared, see mount_ns.hpp).
+  // Without a mount namespace the caller's "/" is left alone.
+  if (own_ns)
+    ISOBOX_CHECK(prepare_propagation(prop, opt.rootfs));
+  // pivot_root and root.readonly need the new root to be a mount point (without a namespace of
+  // its own the bind stays in the caller's, so it is made only for root.readonly).
+  if ((own_ns || spec.root.readonly) &&
+      ::mount(opt.rootfs.c_str(), opt.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
     return sys_error("bind rootfs {}", opt.rootfs);
   UniqueFd root(::open(opt.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root)
@@ -136,26 +158,20 @@ Result<> prepare_rootfs(const Spec &spec, const RootfsOptions &opt) {
 Result<> enter_rootfs(const Spec &spec, const RootfsOptions &opt) {
   if (::chdir(opt.rootfs.c_str()) < 0)
     return sys_error("chdir {}", opt.rootfs);
-  if (opt.no_pivot) {
+  if (!spec.has_namespace(NamespaceType::Mount)) {
+    // The caller's namespace: pivot_root or MS_MOVE would change "/" for every process in it.
+    if (::chroot(".") < 0)
+      return sys_error("chroot");
+  } else if (opt.no_pivot) {
     if (::mount(opt.rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0)
       return sys_error("move rootfs to /");
     if (::chroot(".") < 0)
       return sys_error("chroot");
   } else {
-    // pivot_root(".", ".") stacks the old root under the new one; detaching "." then drops it
-    // without needing a directory for it in the image (pivot_root(2) NOTES).
-    if (::syscall(SYS_pivot_root, ".", ".") < 0)
-      return sys_error("pivot_root");
-    if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
-      return sys_error("make old root rslave");
-    if (::umount2(".", MNT_DETACH) < 0)
-      return sys_error("detach old root");
+    ISOBOX_CHECK(pivot_into_cwd());
   }
   if (::chdir("/") < 0)
     return sys_error("chdir /");
-  unsigned long prop = rootfs_propagation_flags(spec.linux->rootfs_propagation);
-  if (!spec.linux->rootfs_propagation.empty() && ::mount(nullptr, "/", nullptr, prop, nullptr) < 0)
-    return sys_error("set rootfs propagation");
   return {};
 }
 
@@ -170,6 +186,9 @@ Result<> finish_rootfs(const Spec &spec) {
     if (::mount(nullptr, "/", nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) < 0)
       return sys_error("remount / read-only");
   }
+  // Last: an unbindable "/" would refuse the binds above (EINVAL).
+  if (spec.has_namespace(NamespaceType::Mount))
+    ISOBOX_CHECK(finish_propagation(spec.linux->rootfs_propagation));
   return {};
 }
 

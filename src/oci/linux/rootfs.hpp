@@ -18,12 +18,16 @@ struct RootfsOptions {
 };
 
 /// Step 1 (before pivot_root): propagation of "/", rootfs bind, mounts in order, /dev contents.
+/// Without a mount namespace (the caller's is inherited) "/" keeps its propagation and the
+/// rootfs is bound onto itself only for root.readonly; the mounts stay in the caller's
+/// namespace after the container ends, as with runc.
 Result<> prepare_rootfs(const Spec &spec, const RootfsOptions &opt);
 
-/// Step 2: pivot_root (or MS_MOVE + chroot with no_pivot) into the rootfs; cwd becomes "/".
+/// Step 2: pivot_root (or MS_MOVE + chroot with no_pivot; chroot alone without a mount
+/// namespace) into the rootfs; cwd becomes "/".
 Result<> enter_rootfs(const Spec &spec, const RootfsOptions &opt);
 
-/// Step 3 (inside): sysctl, readonlyPaths, maskedPaths, root.readonly.
+/// Step 3 (inside): sysctl, readonlyPaths, maskedPaths, root.readonly, rootfsPropagation.
 Result<> finish_rootfs(const Spec &spec);
 
 } // namespace isobox::oci
