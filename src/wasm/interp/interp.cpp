@@ -13,11 +13,7 @@
 namespace isobox::wasm {
 namespace {
 
-struct Frame {
-  const uint32_t *ip;
-  uint64_t *fp;
-  ModuleInstance *inst;
-};
+using Frame = CallFrame;
 
 struct RunResult {
   const uint32_t *ip = nullptr;   ///< where a trap happened (in the running function's code)
@@ -305,6 +301,9 @@ L_CallIndirectOp : {
 }
 do_call:
   if (callee->code == nullptr) {
+    // A host function may invoke the guest again: that invoke continues above this point.
+    store->exec_mark() = {nfp + std::max(callee->type.params.size(), callee->type.results.size()),
+                          fr};
     if (auto t = call_host(*store, callee, inst, nfp)) {
       RunResult r;
       r.host_trap = std::move(t);
@@ -378,6 +377,50 @@ Trap locate(Trap trap, const RunResult &r) {
   return trap;
 }
 
+/// Restores the store's ExecMark when an invoke ends, so an outer guest's mark is in force again.
+class MarkGuard {
+public:
+  explicit MarkGuard(Store &store) : m_store(store), m_saved(store.exec_mark()) {}
+  ~MarkGuard() { m_store.exec_mark() = m_saved; }
+  MarkGuard(const MarkGuard &) = delete;
+  MarkGuard &operator=(const MarkGuard &) = delete;
+
+private:
+  Store &m_store;
+  ExecMark m_saved;
+};
+
+/// Runs compiled `f` with its frame at `fp` and its exit frame at `frames`.
+std::expected<void, Trap> run_compiled(Store &store, FuncInst *f, std::span<const Value> args,
+                                       uint64_t *fp, Frame *frames) {
+  const CompiledFunc *code = f->code;
+  Frame *const fr_end = store.call_frames() + store.limits().max_call_depth;
+  uint64_t *const stack_end = store.value_stack().data() + store.value_stack().size();
+  if (frames >= fr_end || code->frame_size > static_cast<size_t>(stack_end - fp))
+    return std::unexpected(Trap{trap_text::kStackExhausted, std::nullopt});
+  for (size_t i = 0; i < args.size(); ++i)
+    fp[i] = args[i].bits;
+  std::memset(fp + code->zero_begin, 0, sizeof(uint64_t) * code->zero_count);
+  if (uint64_t *fuel = store.fuel_left()) {
+    if (*fuel < code->fuel_cost) {
+      *fuel = 0;
+      return std::unexpected(Trap{trap_text::kFuelExhausted, std::nullopt});
+    }
+    *fuel -= code->fuel_cost;
+  }
+  frames[0] = Frame{g_exit_code, fp, f->module};
+  RunResult r = execute(&store, code->code.data(), fp, f->module, frames + 1, fr_end);
+  if (r.host_trap)
+    return std::unexpected(locate(std::move(*r.host_trap), r));
+  if (r.trap) {
+    std::string text = r.trap;
+    if (r.trap_index >= 0)
+      text += " " + std::to_string(r.trap_index);
+    return std::unexpected(locate(Trap{std::move(text), std::nullopt}, r));
+  }
+  return {};
+}
+
 } // namespace
 
 const int32_t *handler_offsets() {
@@ -407,34 +450,16 @@ std::expected<std::vector<Value>, Trap> invoke(Store &store, uint32_t func_addr,
     return results;
   }
   handler_offsets();
-  ValueStack &stack = store.value_stack();
-  thread_local std::vector<Frame> frames;
-  frames.resize(store.limits().max_call_depth + 1);
-  uint64_t *fp = stack.data();
-  const CompiledFunc *code = f->code;
-  if (code->frame_size > stack.size())
+  if (store.value_stack().empty())
     return std::unexpected(Trap{trap_text::kStackExhausted, std::nullopt});
-  for (size_t i = 0; i < args.size(); ++i)
-    fp[i] = args[i].bits;
-  std::memset(fp + code->zero_begin, 0, sizeof(uint64_t) * code->zero_count);
-  if (uint64_t *fuel = store.fuel_left()) {
-    if (*fuel < code->fuel_cost) {
-      *fuel = 0;
-      return std::unexpected(Trap{trap_text::kFuelExhausted, std::nullopt});
-    }
-    *fuel -= code->fuel_cost;
-  }
-  frames[0] = Frame{g_exit_code, fp, f->module};
-  RunResult r = execute(&store, code->code.data(), fp, f->module, frames.data() + 1,
-                        frames.data() + store.limits().max_call_depth);
-  if (r.host_trap)
-    return std::unexpected(locate(std::move(*r.host_trap), r));
-  if (r.trap) {
-    std::string text = r.trap;
-    if (r.trap_index >= 0)
-      text += " " + std::to_string(r.trap_index);
-    return std::unexpected(locate(Trap{std::move(text), std::nullopt}, r));
-  }
+  // Re-entered from a host function (issue 9 item 10): continue above the running guest's frames
+  // and stack, so max_call_depth and the value stack bound all nested invokes together.
+  MarkGuard guard(store);
+  const ExecMark mark = store.exec_mark();
+  uint64_t *fp = mark.stack_top ? mark.stack_top : store.value_stack().data();
+  Frame *frames = mark.frame_top ? mark.frame_top : store.call_frames();
+  if (auto r = run_compiled(store, f, args, fp, frames); !r)
+    return std::unexpected(std::move(r.error()));
   for (size_t i = 0; i < results.size(); ++i) {
     uint64_t bits = fp[i];
     ValType t = f->type.results[i];

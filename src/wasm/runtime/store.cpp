@@ -118,4 +118,10 @@ ValueStack &Store::value_stack() {
   return *m_stack;
 }
 
+CallFrame *Store::call_frames() {
+  if (m_frames.empty())
+    m_frames.resize(size_t{m_limits.max_call_depth} + 1);
+  return m_frames.data();
+}
+
 } // namespace isobox::wasm

@@ -109,6 +109,21 @@ private:
   size_t m_cells = 0;
 };
 
+/// A return point on the interpreter's call stack (the frames live in the Store, so an invoke
+/// re-entered from a host function continues above the frames of the invoke that called it).
+struct CallFrame {
+  const uint32_t *ip;
+  uint64_t *fp;
+  ModuleInstance *inst;
+};
+
+/// Where the innermost running guest stands while it calls a host function: the first free
+/// value-stack cell and call frame. Null when no guest runs.
+struct ExecMark {
+  uint64_t *stack_top = nullptr;
+  CallFrame *frame_top = nullptr;
+};
+
 struct GlobalInst {
   GlobalType type;
   uint64_t value = 0; ///< untyped cell, as Value::bits
@@ -146,6 +161,10 @@ public:
   FuncInst *func_ptr(uint32_t addr) { return m_funcs[addr].get(); }
   uint32_t func_count() const { return static_cast<uint32_t>(m_funcs.size()); }
   ValueStack &value_stack();
+  /// The call frames of all running invokes: max_call_depth + 1 entries, made on first use.
+  CallFrame *call_frames();
+  /// Set by the interpreter before each host call; read by a re-entrant invoke.
+  ExecMark &exec_mark() { return m_mark; }
   /// Fuel left (StoreLimits::fuel minus what guests used), or nullptr without a fuel limit.
   uint64_t *fuel_left() { return m_fuel ? &*m_fuel : nullptr; }
 
@@ -160,6 +179,8 @@ private:
   std::vector<std::unique_ptr<ModuleInstance>> m_instances;
   std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> m_type_ids;
   std::unique_ptr<ValueStack> m_stack; ///< created on first use
+  std::vector<CallFrame> m_frames;     ///< created on first use
+  ExecMark m_mark;
 };
 
 } // namespace isobox::wasm

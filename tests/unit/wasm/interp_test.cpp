@@ -92,6 +92,86 @@ TEST(Interp, MemoryAndTraps) {
   EXPECT_EQ(m.call("inf").error().message, "call stack exhausted");
 }
 
+/// A module whose "outer" calls the host function env.cb between setting and using its locals;
+/// cb (made by the test) invokes "inner" of the same instance: a re-entrant invoke.
+constexpr const char *kReentry = R"((module
+    (import "env" "cb" (func $cb (param i32) (result i32)))
+    (func $helper (param i32) (result i32) local.get 0 i32.const 100 i32.add)
+    (func (export "inner") (param i32) (result i32) (local i32 i32)
+      local.get 0 i32.const 7 i32.mul local.set 1
+      local.get 0 call $helper local.set 2
+      local.get 1 local.get 2 i32.add)
+    (func (export "outer") (param i32) (result i32) (local i32 i32)
+      local.get 0 i32.const 3 i32.mul local.set 1
+      local.get 0 i32.const 11 i32.add local.set 2
+      local.get 0 call $cb local.get 1 i32.add local.get 2 i32.mul)
+    (func (export "wrap") (param i32) (result i32) local.get 0 call 3 i32.const 1 i32.add)))";
+
+/// Instantiates kReentry with cb(x) = invoke(export `target`, x - 1) + 1000 (0 when x is 0).
+struct Reentry {
+  Store store;
+  ModuleInstance *inst = nullptr;
+  uint32_t target = 0;
+  explicit Reentry(StoreLimits limits) : store(limits) {}
+  void load(const std::string &target_name) {
+    auto bytes = testing::wat(kReentry);
+    ASSERT_FALSE(bytes.empty());
+    const uint32_t cb = store.add_host_func(
+        FuncType{{ValType::I32}, {ValType::I32}},
+        [this](HostCall &hc, std::span<const Value> args,
+               std::span<Value> results) -> std::optional<Trap> {
+          const auto x = static_cast<uint32_t>(args[0].bits);
+          if (x == 0)
+            return std::nullopt;
+          Value arg = Value::i32(x - 1);
+          auto r = invoke(hc.store, target, std::span<const Value>(&arg, 1));
+          if (!r)
+            return r.error();
+          results[0] = Value::i32(static_cast<uint32_t>((*r)[0].bits) + 1000);
+          return std::nullopt;
+        });
+    auto v = validate(*decode(bytes));
+    ASSERT_TRUE(v.has_value());
+    auto i = instantiate(store, *v, [&](auto, auto) {
+      return std::optional(ExternVal{ExternKind::Func, cb});
+    });
+    ASSERT_TRUE(i.has_value());
+    inst = *i;
+    target = inst->find_export(target_name)->addr;
+  }
+  std::expected<std::vector<Value>, Trap> call(const char *name, uint32_t x) {
+    Value arg = Value::i32(x);
+    return invoke(store, inst->find_export(name)->addr, std::span<const Value>(&arg, 1));
+  }
+};
+
+TEST(Interp, ReentrantInvokeKeepsTheOuterFrames) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  // Issue 9 item 10: the inner invoke restarted at the base of the frame and value stacks,
+  // overwriting the locals of "outer" and the return frame of "wrap".
+  Reentry m(StoreLimits{});
+  ASSERT_NO_FATAL_FAILURE(m.load("inner"));
+  // cb(6) = inner(5) + 1000 = 7*5 + 105 + 1000 = 1140; outer(6) = (1140 + 18) * 17.
+  auto r = m.call("wrap", 6);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ((*r)[0].bits, (1140u + 18) * 17 + 1);
+  // The inner result alone, and the outer again after the re-entry.
+  EXPECT_EQ(m.call("inner", 5)->at(0).bits, 140u);
+  EXPECT_EQ(m.call("outer", 6)->at(0).bits, (1140u + 18) * 17);
+}
+
+TEST(Interp, ReentrantInvokesShareTheCallDepth) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  // outer -> cb -> outer -> cb ...: the frames of all nested invokes count against one limit.
+  Reentry m(StoreLimits{.max_call_depth = 40});
+  ASSERT_NO_FATAL_FAILURE(m.load("outer"));
+  EXPECT_TRUE(m.call("outer", 10).has_value());
+  auto deep = m.call("outer", 100);
+  ASSERT_FALSE(deep.has_value());
+  EXPECT_EQ(deep.error().message, "call stack exhausted");
+  EXPECT_EQ(m.call("inner", 5)->at(0).bits, 140u); // the store is usable afterwards
+}
+
 TEST(Interp, HostFunctionImport) {
   ISOBOX_REQUIRE_WAT2WASM();
   auto bytes = testing::wat(R"((module (import "env" "twice" (func $t (param i32) (result i32)))
