@@ -116,20 +116,20 @@ struct Reentry {
   void load(const std::string &target_name) {
     auto bytes = testing::wat(kReentry);
     ASSERT_FALSE(bytes.empty());
-    const uint32_t cb = store.add_host_func(
-        FuncType{{ValType::I32}, {ValType::I32}},
-        [this](HostCall &hc, std::span<const Value> args,
-               std::span<Value> results) -> std::optional<Trap> {
-          const auto x = static_cast<uint32_t>(args[0].bits);
-          if (x == 0)
-            return std::nullopt;
-          Value arg = Value::i32(x - 1);
-          auto r = invoke(hc.store, target, std::span<const Value>(&arg, 1));
-          if (!r)
-            return r.error();
-          results[0] = Value::i32(static_cast<uint32_t>((*r)[0].bits) + 1000);
-          return std::nullopt;
-        });
+    const uint32_t cb =
+        store.add_host_func(FuncType{{ValType::I32}, {ValType::I32}},
+                            [this](HostCall &hc, std::span<const Value> args,
+                                   std::span<Value> results) -> std::optional<Trap> {
+                              const auto x = static_cast<uint32_t>(args[0].bits);
+                              if (x == 0)
+                                return std::nullopt;
+                              Value arg = Value::i32(x - 1);
+                              auto r = invoke(hc.store, target, std::span<const Value>(&arg, 1));
+                              if (!r)
+                                return r.error();
+                              results[0] = Value::i32(static_cast<uint32_t>((*r)[0].bits) + 1000);
+                              return std::nullopt;
+                            });
     auto v = validate(*decode(bytes));
     ASSERT_TRUE(v.has_value());
     auto i = instantiate(store, *v, [&](auto, auto) {
