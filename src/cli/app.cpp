@@ -6,6 +6,7 @@
 #include <seccomp.h>
 
 #include "cli/context.hpp"
+#include "cli/strict_flags.hpp"
 #include "common/log.hpp"
 
 namespace isobox::cli {
@@ -50,6 +51,17 @@ void add_help_command(CLI::App &app, Context &ctx) {
   });
 }
 
+// One line. Under a runc verb the exit code is runc's for usage errors (1); elsewhere 2.
+int usage_error(const CLI::App &app, const CLI::ParseError &e) {
+  auto verbs = app.get_subcommands();
+  if (!verbs.empty() && is_runc_verb(verbs.front()->get_name())) {
+    fmt::print(stderr, "isobox: {}: {}\n", verbs.front()->get_name(), e.what());
+    return 1;
+  }
+  fmt::print(stderr, "isobox: {} (see 'isobox help')\n", e.what());
+  return 2;
+}
+
 } // namespace
 
 int finish(std::string_view verb, const Result<int> &result) {
@@ -83,8 +95,7 @@ int run_cli(int argc, char **argv) {
   } catch (const CLI::CallForAllHelp &e) {
     return app.exit(e);
   } catch (const CLI::ParseError &e) {
-    fmt::print(stderr, "isobox: {}\nRun 'isobox help' for usage.\n", e.what());
-    return 2;
+    return usage_error(app, e);
   }
   if (version) {
     print_version();

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/oci_verbs.hpp"
+#include "cli/strict_flags.hpp"
 #include "oci/container/operations.hpp"
 
 namespace isobox::cli {
@@ -17,7 +18,7 @@ void add_create_flags(CLI::App *cmd, oci::CreateOptions &o) {
   cmd->add_flag("--no-pivot", o.no_pivot, "use MS_MOVE + chroot instead of pivot_root");
   cmd->add_flag("--no-new-keyring", o.no_new_keyring, "keep the caller's session keyring");
   cmd->add_option("--preserve-fds", o.preserve_fds, "pass N extra fds (from 3) to the container")
-      ->check(CLI::NonNegativeNumber);
+      ->check(strict_number<int>(0, kMaxPreserveFds));
 }
 
 void register_oci_create(CLI::App &app, Context &ctx) {

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/oci_verbs.hpp"
+#include "cli/strict_flags.hpp"
 #include "common/file.hpp"
 #include "oci/container/operations.hpp"
 #include "oci/spec/parse.hpp"
@@ -13,20 +14,19 @@ namespace {
 struct ExecArgs {
   oci::ExecOptions opt;
   std::string process_file, cwd, user;
-  std::vector<std::string> env, caps, additional_gids;
+  std::vector<std::string> env, caps;
+  std::vector<uint32_t> additional_gids;
   bool tty = false;
   bool no_new_privs = false;
 };
 
 Result<> apply_user(oci::Process &p, const std::string &user) {
-  size_t colon = user.find(':');
-  try {
-    p.user.uid = static_cast<uint32_t>(std::stoul(user.substr(0, colon)));
-    if (colon != std::string::npos)
-      p.user.gid = static_cast<uint32_t>(std::stoul(user.substr(colon + 1)));
-  } catch (const std::exception &) {
-    return make_error("--user: expected UID[:GID], got \"{}\"", user);
-  }
+  auto spec = parse_user_spec(user);
+  if (!spec)
+    return make_error("--user: {}", spec.error().message);
+  p.user.uid = spec->uid;
+  if (spec->gid)
+    p.user.gid = *spec->gid;
   return {};
 }
 
@@ -47,8 +47,8 @@ Result<oci::Process> build_process(ExecArgs &a, const std::vector<std::string> &
     p.env.push_back(e);
   if (!a.user.empty())
     ISOBOX_CHECK(apply_user(p, a.user));
-  for (const auto &g : a.additional_gids)
-    p.user.additional_gids.push_back(static_cast<uint32_t>(std::stoul(g)));
+  for (uint32_t g : a.additional_gids)
+    p.user.additional_gids.push_back(g);
   if (!a.caps.empty()) {
     if (!p.capabilities)
       p.capabilities.emplace();
@@ -86,13 +86,17 @@ void register_oci_exec(CLI::App &app, Context &ctx) {
   cmd->add_option("--pid-file", a->opt.pid_file, "file to write the process pid to");
   cmd->add_option("--console-socket", a->opt.console_socket, "receives the pty master");
   cmd->add_option("--cwd", a->cwd, "working directory in the container");
-  cmd->add_option("-e,--env", a->env, "extra environment variable K=V");
-  cmd->add_option("-u,--user", a->user, "UID[:GID]");
-  cmd->add_option("-g,--additional-gids", a->additional_gids, "extra group ids");
-  cmd->add_option("-c,--cap", a->caps, "extra capability");
+  // Repeatable options take one value each: `exec -e A=B ID ARGS` leaves ID to the positionals.
+  cmd->add_option("-e,--env", a->env, "extra environment variable K=V (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("-u,--user", a->user, "UID[:GID]")->check(user_spec_check());
+  cmd->add_option("-g,--additional-gids", a->additional_gids, "extra group id (repeatable)")
+      ->allow_extra_args(false)
+      ->check(strict_number<uint32_t>(0, kMaxId));
+  cmd->add_option("-c,--cap", a->caps, "extra capability (repeatable)")->allow_extra_args(false);
   cmd->add_flag("--no-new-privs", a->no_new_privs, "set no_new_privileges");
   cmd->add_option("--preserve-fds", a->opt.preserve_fds, "pass N extra fds")
-      ->check(CLI::NonNegativeNumber);
+      ->check(strict_number<int>(0, kMaxPreserveFds));
   cmd->callback(
       [&ctx, a, cmd] { ctx.exit_code = finish("exec", run_exec(*a, cmd->remaining(), ctx)); });
 }

@@ -1,9 +1,9 @@
 // `kill`: signal names as runc accepts them, delivered to the init or the whole cgroup.
 #include <signal.h>
 
-#include <cstdlib>
 #include <cstring>
 
+#include "common/parse_number.hpp"
 #include "oci/cgroup/cgroup_manager.hpp"
 #include "oci/container/operations.hpp"
 
@@ -33,12 +33,8 @@ std::optional<int> parse_signal(const std::string &name) {
   if (name.empty())
     return std::nullopt;
   if (name.find_first_not_of("0123456789") == std::string::npos) {
-    if (name.size() > 3)
-      return std::nullopt;
-    int n = std::atoi(name.c_str());
-    if (n <= 0 || n > SIGRTMAX)
-      return std::nullopt;
-    return n;
+    auto n = parse_number<int>(name, 1, SIGRTMAX);
+    return n ? std::optional<int>(*n) : std::nullopt;
   }
   std::string upper;
   for (char c : name)
@@ -57,12 +53,12 @@ std::optional<int> parse_signal(const std::string &name) {
     if (!rest.empty()) {
       if ((min && rest[0] != '+') || (!min && rest[0] != '-'))
         return std::nullopt;
-      off = std::atoi(std::string(rest.substr(1)).c_str());
+      auto n = parse_number<int>(rest.substr(1), 0, SIGRTMAX - SIGRTMIN);
+      if (!n)
+        return std::nullopt;
+      off = *n;
     }
-    int n = min ? SIGRTMIN + off : SIGRTMAX - off;
-    if (n < SIGRTMIN || n > SIGRTMAX)
-      return std::nullopt;
-    return n;
+    return min ? SIGRTMIN + off : SIGRTMAX - off;
   }
   return std::nullopt;
 }

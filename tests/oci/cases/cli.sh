@@ -57,3 +57,64 @@ test_cli_log_errors_on_stderr() {
   rt delete "$CID"
   expect_nothing_left "$CID"
 }
+
+# expect_refused_exec WHAT ARGS...: `exec ARGS ID touch /tmp/ran-N` fails with an error on stderr
+# (one line, exit 1 for isobox), runs nothing, and the container keeps running.
+expect_refused_exec() {
+  local what=$1 marker="ran-$RANDOM"
+  shift
+  RC=0
+  rt exec "$@" "$CID" /bin/touch "/tmp/$marker" </dev/null >/dev/null 2>"$WORK/err" || RC=$?
+  ERR=$(cat "$WORK/err")
+  expect_refused_cli "$what"
+  [[ ! -e $BUNDLE/rootfs/tmp/$marker ]] || fail "$what: the command ran"
+}
+
+# expect_refused_cli WHAT: $RC and $ERR of a refused command line.
+expect_refused_cli() {
+  [[ $RC != 0 ]] || fail "$1: accepted"
+  ((RC < 124 || RC > 137)) || fail "$1: timed out or crashed (exit $RC): $ERR"
+  [[ -n $ERR ]] || fail "$1: no error message"
+  if [[ $RUNTIME == isobox ]]; then
+    expect_eq "$RC" 1 "$1: exit code (runc's for usage errors)"
+    (($(wc -l <<<"$ERR") == 1)) || fail "$1: expected one error line, got: $ERR"
+  fi
+  log "$1: exit $RC: $(tail -n1 <<<"$ERR")"
+  expect_eq "$(state_field status)" running "$1: container status"
+}
+
+# Issue 10 item 16: repeatable exec options take one value each (the id after them is the id),
+# and every number on the command line is parsed strictly. crun 1.8.1 has no -g and accepts
+# `kill RTMIN+abc`, `kill 9x` and `--preserve-fds abc`, so it is not compared.
+test_cli_strict_options() {
+  unsupported_by crun "crun 1.8.1 has no exec -g and accepts kill RTMIN+abc, 9x, --preserve-fds abc"
+  new_bundle
+  args /bin/sleep 100
+  create_container
+  rt start "$CID"
+  wait_status running
+  OUT=$(rt exec -e A=B -e C=D "$CID" /bin/sh -c 'echo "A=$A C=$C"') || fail "exec -e A=B -e C=D ID"
+  expect_eq "$OUT" "A=B C=D" "exec -e ... ID"
+  OUT=$(rt exec -g 5 -g 6 "$CID" /bin/id -G) || fail "exec -g 5 -g 6 ID"
+  expect_match "$OUT" '(^| )5 6($| )' "exec -g 5 -g 6: groups"
+  OUT=$(rt exec -u 1:2 "$CID" /bin/id) || fail "exec -u 1:2 ID"
+  expect_match "$OUT" '^uid=1 gid=2' "exec -u 1:2"
+  expect_refused_exec "exec -g abc" -g abc
+  expect_refused_exec "exec -u 12abc" -u 12abc
+  expect_refused_exec "exec -u 1:2x" -u 1:2x
+  expect_refused_exec "exec --preserve-fds abc" --preserve-fds abc
+  local sig
+  for sig in RTMIN+abc 9x; do
+    RC=0
+    rt kill "$CID" "$sig" 2>"$WORK/err" || RC=$?
+    ERR=$(cat "$WORK/err")
+    expect_refused_cli "kill $sig"
+  done
+  # runc 1.1.5 truncates ids to 32 bits (-u 4294967297 runs as uid 1).
+  if [[ $RUNTIME == isobox ]]; then
+    expect_refused_exec "exec -u 4294967297" -u 4294967297
+    expect_refused_exec "exec -u 4294967295 ((uid_t)-1)" -u 4294967295
+  fi
+  rt delete --force "$CID"
+  expect_nothing_left "$CID"
+}

@@ -121,5 +121,15 @@ TEST(SignalNames, AsRuncParsesThem) {
   EXPECT_FALSE(parse_signal(""));
 }
 
+TEST(SignalNames, TrailingTextAndOutOfRangeOffsetsAreRefused) {
+  for (const char *bad : {"RTMIN+abc", "RTMIN+", "RTMAX-", "RTMIN+1x", "RTMIN+-1", "RTMIN++1",
+                          "RTMAX-99", "RTMIN+99999999999", "9x", "x9", " 9", "+9", "65"})
+    EXPECT_FALSE(parse_signal(bad)) << bad;
+  EXPECT_EQ(parse_signal("RTMIN"), SIGRTMIN);
+  EXPECT_EQ(parse_signal("RTMAX-0"), SIGRTMAX);
+  EXPECT_EQ(parse_signal("RTMIN+30"), SIGRTMAX);
+  EXPECT_EQ(parse_signal("009"), 9);
+}
+
 } // namespace
 } // namespace isobox::oci

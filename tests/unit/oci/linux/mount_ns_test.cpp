@@ -6,12 +6,11 @@
 namespace isobox::oci {
 namespace {
 
-constexpr const char *kInfo =
-    "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
-    "42 27 0:50 / /tmp rw - tmpfs tmpfs rw\n"
-    "43 42 0:51 / /tmp/a\\040b rw shared:7 master:2 - tmpfs t rw\n"
-    "44 42 0:52 / /tmp/ab rw - tmpfs t rw\n"
-    "45 42 0:53 / /tmp/ab rw shared:9 - tmpfs t rw\n";
+constexpr const char *kInfo = "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
+                              "42 27 0:50 / /tmp rw - tmpfs tmpfs rw\n"
+                              "43 42 0:51 / /tmp/a\\040b rw shared:7 master:2 - tmpfs t rw\n"
+                              "44 42 0:52 / /tmp/ab rw - tmpfs t rw\n"
+                              "45 42 0:53 / /tmp/ab rw shared:9 - tmpfs t rw\n";
 
 TEST(ContainingMount, LongestPrefixOnPathBoundaries) {
   EXPECT_EQ(containing_mount(kInfo, "/usr/bin").mount_point, "/");
