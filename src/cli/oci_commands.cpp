@@ -1,5 +1,5 @@
 // The runc-compatible verbs (create, start, state, kill, delete, run, exec, list, ps, pause,
-// resume, spec, features); each lives in its own oci_<verb>.cpp.
+// resume, spec, features, update); each lives in its own oci_<verb>.cpp.
 #include "cli/oci_verbs.hpp"
 
 namespace isobox::cli {
@@ -17,6 +17,7 @@ void register_oci_commands(CLI::App &app, Context &ctx) {
   register_oci_pause(app, ctx);
   register_oci_spec(app, ctx);
   register_oci_features(app, ctx);
+  register_oci_update(app, ctx);
 }
 
 } // namespace isobox::cli

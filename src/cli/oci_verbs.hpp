@@ -19,5 +19,6 @@ void register_oci_ps(CLI::App &app, Context &ctx);
 void register_oci_pause(CLI::App &app, Context &ctx);
 void register_oci_spec(CLI::App &app, Context &ctx);
 void register_oci_features(CLI::App &app, Context &ctx);
+void register_oci_update(CLI::App &app, Context &ctx);
 
 } // namespace isobox::cli

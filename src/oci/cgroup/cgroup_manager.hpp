@@ -24,8 +24,10 @@ public:
   virtual Result<> create(const LinuxResources &resources) = 0;
   /// Moves `pid` into the cgroup (all hierarchies). Used for the init and for `exec`.
   virtual Result<> add_process(pid_t pid) = 0;
-  /// Writes `resources` into the existing cgroup (used by create and a future `update`).
+  /// Writes `resources` into the existing cgroup (used by create).
   virtual Result<> apply(const LinuxResources &resources) = 0;
+  /// `update`: writes the (merged) resources again but leaves the device rules alone, as runc.
+  virtual Result<> update(const LinuxResources &resources) = 0;
   /// Every pid in the cgroup (cgroup.procs), for `kill --all`, `ps` and `delete --force`.
   virtual Result<std::vector<pid_t>> pids() = 0;
   /// Freezer: v1 freezer.state FROZEN/THAWED, v2 cgroup.freeze 1/0; returns once settled.

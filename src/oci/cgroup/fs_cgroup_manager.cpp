@@ -84,7 +84,7 @@ Result<> FsCgroupManager::require(std::string_view key, std::string_view what) c
   return {};
 }
 
-Result<> FsCgroupManager::apply_v1(const LinuxResources &r) {
+Result<> FsCgroupManager::apply_v1(const LinuxResources &r, bool devices) {
   if (r.memory) {
     ISOBOX_CHECK(require("memory", "linux.resources.memory"));
     ISOBOX_CHECK(v1::apply_memory(*dir("memory"), *r.memory));
@@ -109,8 +109,8 @@ Result<> FsCgroupManager::apply_v1(const LinuxResources &r) {
     ISOBOX_CHECK(require("blkio", "linux.resources.blockIO"));
     ISOBOX_CHECK(v1::apply_blkio(*dir("blkio"), *r.block_io));
   }
-  if (const auto *devices = dir("devices"))
-    ISOBOX_CHECK(v1::apply_devices(*devices, r.devices));
+  if (const auto *d = dir("devices"); d != nullptr && devices)
+    ISOBOX_CHECK(v1::apply_devices(*d, r.devices));
   if (!r.hugepage_limits.empty()) {
     // Hybrid hosts may hand hugetlb to cgroup2 (this one does): use whichever has it.
     if (const auto *h = dir("hugetlb"))
@@ -130,12 +130,12 @@ Result<> FsCgroupManager::apply_v1(const LinuxResources &r) {
   return {};
 }
 
-Result<> FsCgroupManager::apply(const LinuxResources &resources) {
+Result<> FsCgroupManager::write(const LinuxResources &resources, bool devices) {
   if (m_mode != CgroupMode::V2)
-    return apply_v1(resources);
+    return apply_v1(resources, devices);
   const std::string &leaf = m_paths.at(std::string(kUnified));
   ISOBOX_CHECK(v2::apply_resources(leaf, resources));
-  return apply_v2_devices(leaf, resources.devices);
+  return devices ? apply_v2_devices(leaf, resources.devices) : Result<>{};
 }
 
 Result<> FsCgroupManager::apply_v2_devices(const std::string &leaf,

@@ -34,7 +34,8 @@ public:
   /// controllers on the ancestors), then apply(resources).
   Result<> create(const LinuxResources &resources) override;
   Result<> add_process(pid_t pid) override;
-  Result<> apply(const LinuxResources &resources) override;
+  Result<> apply(const LinuxResources &resources) override { return write(resources, true); }
+  Result<> update(const LinuxResources &resources) override { return write(resources, false); }
   Result<std::vector<pid_t>> pids() override { return read_pids(primary()); }
   Result<> freeze() override { return set_frozen(true); }
   Result<> thaw() override { return set_frozen(false); }
@@ -54,7 +55,8 @@ private:
   const std::string *dir(std::string_view key) const;
   const std::string &primary() const;
   Result<> set_frozen(bool frozen);
-  Result<> apply_v1(const LinuxResources &resources);
+  Result<> write(const LinuxResources &resources, bool devices);
+  Result<> apply_v1(const LinuxResources &resources, bool devices);
   /// v2: the device whitelist as an eBPF program (only on a real cgroup2 directory).
   static Result<> apply_v2_devices(const std::string &leaf,
                                    const std::vector<LinuxDeviceCgroup> &rules);

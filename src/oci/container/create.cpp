@@ -167,6 +167,8 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
   cleanup.cgroup = ISOBOX_TRY(make_cgroup_manager(res, spec.linux->cgroups_path, opt.id));
   CgroupManager &cgroup = *cleanup.cgroup;
   state.cgroup_path = spec.linux->cgroups_path;
+  state.resources = res;
+  state.resources.devices.clear(); // not updatable; the bundle keeps them
   ISOBOX_CHECK(cgroup.create(res));
 
   auto [parent_end, child_end] = ISOBOX_TRY(SyncChannel::make_pair());

@@ -60,6 +60,11 @@ Result<std::vector<pid_t>> container_pids(const std::string &root, const std::st
 Result<> pause_container(const std::string &root, const std::string &id);
 Result<> resume_container(const std::string &root, const std::string &id);
 
+/// `update`: `update` merged into the saved resources (cgroup::merge_resources), written into
+/// the cgroup (devices untouched) and saved in state.json. Created, running or paused only.
+Result<> update_container(const std::string &root, const std::string &id,
+                          const LinuxResources &update);
+
 struct ExecOptions {
   std::string root;
   std::string id;

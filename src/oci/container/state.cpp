@@ -12,6 +12,8 @@
 #include "common/file.hpp"
 #include "common/unique_fd.hpp"
 #include "oci/cgroup/cgroup_manager.hpp"
+#include "oci/spec/parse.hpp"
+#include "oci/spec/resources_json.hpp"
 
 namespace isobox::oci {
 
@@ -80,7 +82,8 @@ Result<> save_state(const ContainerState &s) {
                       {"created", s.created},
                       {"owner", s.owner},
                       {"annotations", s.annotations},
-                      {"cgroup_path", s.cgroup_path}};
+                      {"cgroup_path", s.cgroup_path},
+                      {"resources", resources_to_json(s.resources)}};
   std::string text = j.dump();
   std::string tmp = s.state_dir + "/state.json.tmp";
   UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
@@ -118,6 +121,8 @@ Result<ContainerState> load_state(const std::string &root, const std::string &id
   } catch (const nlohmann::json::exception &e) {
     return make_error("{}/state.json is corrupt: {}", dir, e.what());
   }
+  if (auto it = j.find("resources"); it != j.end()) // absent in states written before `update`
+    s.resources = ISOBOX_TRY(parse_resources(it->dump(), dir + "/state.json: resources"));
   s.state_dir = dir;
   return s;
 }

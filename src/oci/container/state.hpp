@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "oci/spec/spec.hpp"
 
 namespace isobox::oci {
 
@@ -25,8 +26,9 @@ struct ContainerState {
   std::string created; // RFC 3339 with nanoseconds, UTC
   uid_t owner = 0;
   std::map<std::string, std::string> annotations;
-  std::string cgroup_path; // as passed to make_cgroup_manager
-  std::string state_dir;   // <root>/<id> (not saved; filled on load)
+  std::string cgroup_path;  // as passed to make_cgroup_manager
+  LinuxResources resources; // linux.resources as created and then updated (no devices)
+  std::string state_dir;    // <root>/<id> (not saved; filled on load)
 };
 
 /// Container ids: [A-Za-z0-9][A-Za-z0-9_.+-]* up to 1024 chars (runc's rule), no path tricks.

@@ -175,6 +175,12 @@ Result<Process> parse_process(std::string_view text) {
   });
 }
 
+Result<LinuxResources> parse_resources(std::string_view text, std::string_view source) {
+  return parse_with<LinuxResources>(std::string(source), text, [](const nlohmann::json &d) {
+    return detail::parse_resources(d, "");
+  });
+}
+
 Result<Spec> load_spec(const std::string &bundle) {
   auto text = read_file(bundle + "/config.json");
   if (!text)

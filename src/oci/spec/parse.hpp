@@ -17,6 +17,10 @@ Result<Spec> parse_spec(std::string_view text);
 /// Parses a process.json (`exec --process`), same rules as config.json's "process".
 Result<Process> parse_process(std::string_view text);
 
+/// Parses a LinuxResources object alone (`update --resources`, the resources in state.json);
+/// errors are prefixed with `source`.
+Result<LinuxResources> parse_resources(std::string_view text, std::string_view source);
+
 /// Reads and parses <bundle>/config.json, then validates it (validate_spec).
 Result<Spec> load_spec(const std::string &bundle);
 

@@ -7,6 +7,7 @@
 namespace isobox::oci::detail {
 
 Linux parse_linux(const nlohmann::json &v, const std::string &path);
+LinuxResources parse_resources(const nlohmann::json &v, const std::string &path);
 Process parse_process_object(const nlohmann::json &v, const std::string &path);
 
 } // namespace isobox::oci::detail

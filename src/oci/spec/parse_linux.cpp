@@ -159,6 +159,8 @@ LinuxHugepageLimit parse_hugepage(const nlohmann::json &v, const std::string &pa
   return h;
 }
 
+} // namespace
+
 LinuxResources parse_resources(const nlohmann::json &v, const std::string &path) {
   expect_object(v, path);
   LinuxResources r;
@@ -181,6 +183,8 @@ LinuxResources parse_resources(const nlohmann::json &v, const std::string &path)
     r.unified = as_string_map(*u, child(path, "unified"));
   return r;
 }
+
+namespace {
 
 LinuxSeccompArg parse_seccomp_arg(const nlohmann::json &v, const std::string &path) {
   expect_object(v, path);
