@@ -68,7 +68,7 @@ Result<int> run_exec(ExecArgs &a, const std::vector<std::string> &rest, const Co
   a.opt.id = rest[0];
   std::vector<std::string> args(rest.begin() + 1, rest.end());
   if (a.process_file.empty() && args.empty())
-    return make_error("exec: no command given (ARGS or --process)");
+    return make_error("no command given (ARGS or --process)");
   a.opt.process = ISOBOX_TRY(build_process(a, args));
   return oci::exec_in_container(a.opt);
 }

@@ -93,6 +93,13 @@ TEST_F(OciFlags, UsageErrorsOfRuncVerbsAreOneLineExitOne) {
   expect_one_line_error({"state"}, "isobox: state:");
   expect_one_line_error({"delete", "--bogus", "c1"}, "isobox: delete:");
   expect_one_line_error({"list", "--format", "xml"}, "isobox: list:");
+  expect_one_line_error({"ps", "--format", "xml", "c1"}, "isobox: ps:");
+  for (const char *verb : {"start", "pause", "resume", "create", "run"})
+    expect_one_line_error({verb}, std::string("isobox: ") + verb + ":");
+  expect_one_line_error({"state", "c1", "c2"}, "isobox: state:");
+  expect_one_line_error({"spec", "--bundle"}, "isobox: spec:");
+  expect_one_line_error({"exec"}, "container id is required");
+  expect_one_line_error({"exec", "c1"}, "no command given");
 }
 
 TEST(UserSpec, ParsesUidAndGid) {
