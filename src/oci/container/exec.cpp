@@ -27,11 +27,26 @@ struct ExecChild {
   const std::vector<NamespaceJoin> *joins;
   SyncChannel *channel;
   int console = -1;
+  int root = -1; // the init's root to chroot into (no mount namespace), or -1
 };
+
+// Without a mount namespace the init chrooted into its rootfs in the caller's namespace: an
+// exec'd process enters the same root (runc 1.1.5 leaves it in the caller's root).
+Result<UniqueFd> open_init_root(pid_t pid, const Spec &spec) {
+  if (spec.has_namespace(NamespaceType::Mount))
+    return UniqueFd();
+  std::string path = fmt::format("/proc/{}/root", pid);
+  UniqueFd fd(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!fd)
+    return sys_error("open {}", path);
+  return fd;
+}
 
 Result<std::string> prepare_child(ExecChild &c) {
   ISOBOX_TRY(c.channel->expect(SyncType::Go));
   ISOBOX_CHECK(join_namespaces(*c.joins, false));
+  if (c.root >= 0 && (::fchdir(c.root) < 0 || ::chroot(".") < 0 || ::chdir("/") < 0))
+    return sys_error("enter the container's root");
   if (::setsid() < 0)
     return sys_error("setsid");
   const Process &p = c.opt->process;
@@ -115,13 +130,14 @@ Result<int> exec_in_container(const ExecOptions &opt) {
     return make_error("exec: process args cannot be empty");
   Spec spec = ISOBOX_TRY(load_spec(s.bundle));
   auto joins = ISOBOX_TRY(open_container_namespaces(s.pid, spec));
+  UniqueFd init_root = ISOBOX_TRY(open_init_root(s.pid, spec));
   auto cgroup = ISOBOX_TRY(make_cgroup_manager({}, s.cgroup_path, opt.id));
   UniqueFd console;
   if (!opt.console_socket.empty())
     console = ISOBOX_TRY(connect_unix(opt.console_socket));
   auto [parent_end, child_end] = ISOBOX_TRY(SyncChannel::make_pair());
   ISOBOX_CHECK(join_namespaces(joins, /*pid_only=*/true));
-  ExecChild child{&opt, &spec, &joins, &child_end, console.get()};
+  ExecChild child{&opt, &spec, &joins, &child_end, console.get(), init_root.get()};
   pid_t pid = ISOBOX_TRY(clone_process(0));
   if (pid == 0)
     run_child(child);

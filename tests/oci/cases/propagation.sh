@@ -99,6 +99,22 @@ test_prop_no_mount_namespace() {
   expect_ok
   expect_eq "$(val ns)" "$(readlink /proc/self/ns/mnt)" "the container's mount namespace"
   expect_match "$OUT" '/probe' "the rootfs is the container's /"
+  # exec enters the init's root too (runc 1.1.5 leaves the exec'd process in the caller's root).
+  if [[ $RUNTIME == isobox ]]; then
+    new_bundle
+    cfg '.linux.namespaces |= map(select(.type != "mount"))
+         | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+         | .mounts |= map(select(.destination == "/proc"))'
+    args /bin/sleep 100
+    create_container
+    rt start "$CID"
+    wait_status running
+    OUT=$(rt exec "$CID" /bin/sh -c 'echo ns=$(readlink /proc/self/ns/mnt); ls /probe') ||
+      fail "exec in a container without a mount namespace"
+    expect_eq "$(val ns)" "$(readlink /proc/self/ns/mnt)" "exec's mount namespace"
+    expect_match "$OUT" '/probe' "exec sees the container's /"
+    rt delete --force "$CID"
+  fi
   local m
   for m in $(mounts_under_work | sort -r); do umount "$m"; done
   expect_nothing_left "$CID"
