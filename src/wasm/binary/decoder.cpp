@@ -2,6 +2,7 @@
 #include "wasm/binary/decoder.hpp"
 
 #include "wasm/binary/instr.hpp"
+#include "wasm/binary/limits.hpp"
 
 namespace isobox::wasm {
 namespace {
@@ -22,6 +23,17 @@ public:
 private:
   Result<void> section(uint8_t id, size_t end);
   Result<uint32_t> count() { return m_r.u32(); }
+  /// A vector length, at most `limit` (an implementation limit, see limits.hpp).
+  Result<uint32_t> count(uint32_t limit, const char *what) {
+    const uint32_t n = ISOBOX_TRY(m_r.u32());
+    if (n > limit)
+      return too_many(what, n, limit);
+    return n;
+  }
+  static std::unexpected<Error> too_many(const char *what, uint64_t n, uint32_t limit) {
+    return make_error("too many {}: {} (implementation limit {})", what, n, limit);
+  }
+  Result<void> check_totals() const;
   Result<std::span<const uint8_t>> length_bytes() {
     uint32_t n = ISOBOX_TRY(m_r.u32());
     if (n > m_r.remaining())
@@ -77,12 +89,26 @@ Result<Module> Decoder::run() {
   }
   if (m_m.funcs.size() != m_m.bodies.size())
     return make_error("function and code section have inconsistent lengths");
+  ISOBOX_CHECK(check_totals());
   // memory.init / data.drop need the data count when a data section follows the code (spec 5.5.13).
   if (m_uses_data_index && !m_m.data_count && m_has_data)
     return make_error("data count section required");
   if (m_m.data_count && *m_m.data_count != m_m.datas.size())
     return make_error("data count and data section have inconsistent lengths");
   return std::move(m_m);
+}
+
+/// Index spaces count imports and definitions together.
+Result<void> Decoder::check_totals() const {
+  if (m_m.imported_funcs + m_m.funcs.size() > limits::kFunctions)
+    return too_many("functions", m_m.imported_funcs + m_m.funcs.size(), limits::kFunctions);
+  if (m_m.imported_tables + m_m.tables.size() > limits::kTables)
+    return too_many("tables", m_m.imported_tables + m_m.tables.size(), limits::kTables);
+  if (m_m.imported_memories + m_m.memories.size() > limits::kMemories)
+    return too_many("memories", m_m.imported_memories + m_m.memories.size(), limits::kMemories);
+  if (m_m.imported_globals + m_m.globals.size() > limits::kGlobals)
+    return too_many("globals", m_m.imported_globals + m_m.globals.size(), limits::kGlobals);
+  return {};
 }
 
 Result<void> Decoder::section(uint8_t id, size_t end) {
@@ -98,25 +124,25 @@ Result<void> Decoder::section(uint8_t id, size_t end) {
   case 1: return types();
   case 2: return imports();
   case 3: {
-    uint32_t n = ISOBOX_TRY(count());
+    uint32_t n = ISOBOX_TRY(count(limits::kFunctions, "functions"));
     for (uint32_t i = 0; i < n; ++i)
       m_m.funcs.push_back(ISOBOX_TRY(m_r.u32()));
     return {};
   }
   case 4: {
-    uint32_t n = ISOBOX_TRY(count());
+    uint32_t n = ISOBOX_TRY(count(limits::kTables, "tables"));
     for (uint32_t i = 0; i < n; ++i)
       m_m.tables.push_back(ISOBOX_TRY(table_type()));
     return {};
   }
   case 5: {
-    uint32_t n = ISOBOX_TRY(count());
+    uint32_t n = ISOBOX_TRY(count(limits::kMemories, "memories"));
     for (uint32_t i = 0; i < n; ++i)
       m_m.memories.push_back(MemoryType{ISOBOX_TRY(limits())});
     return {};
   }
   case 6: {
-    uint32_t n = ISOBOX_TRY(count());
+    uint32_t n = ISOBOX_TRY(count(limits::kGlobals, "globals"));
     for (uint32_t i = 0; i < n; ++i) {
       Global g;
       g.type = ISOBOX_TRY(global_type());
@@ -126,7 +152,7 @@ Result<void> Decoder::section(uint8_t id, size_t end) {
     return {};
   }
   case 7: {
-    uint32_t n = ISOBOX_TRY(count());
+    uint32_t n = ISOBOX_TRY(count(limits::kExports, "exports"));
     for (uint32_t i = 0; i < n; ++i) {
       Export e;
       e.name = ISOBOX_TRY(m_r.name());
@@ -195,16 +221,16 @@ Result<ConstExpr> Decoder::const_expr() {
 }
 
 Result<void> Decoder::types() {
-  uint32_t n = ISOBOX_TRY(count());
+  uint32_t n = ISOBOX_TRY(count(limits::kTypes, "types"));
   for (uint32_t i = 0; i < n; ++i) {
     uint8_t form = ISOBOX_TRY(m_r.u8());
     if (form != 0x60)
       return make_error("integer representation too long");
     FuncType ft;
-    uint32_t np = ISOBOX_TRY(count());
+    uint32_t np = ISOBOX_TRY(count(limits::kParams, "parameters"));
     for (uint32_t k = 0; k < np; ++k)
       ft.params.push_back(ISOBOX_TRY(read_val_type(m_r)));
-    uint32_t nr = ISOBOX_TRY(count());
+    uint32_t nr = ISOBOX_TRY(count(limits::kResults, "results"));
     for (uint32_t k = 0; k < nr; ++k)
       ft.results.push_back(ISOBOX_TRY(read_val_type(m_r)));
     m_m.types.push_back(std::move(ft));
@@ -213,7 +239,7 @@ Result<void> Decoder::types() {
 }
 
 Result<void> Decoder::imports() {
-  uint32_t n = ISOBOX_TRY(count());
+  uint32_t n = ISOBOX_TRY(count(limits::kImports, "imports"));
   for (uint32_t i = 0; i < n; ++i) {
     Import im;
     im.module = ISOBOX_TRY(m_r.name());
@@ -258,7 +284,7 @@ ConstExpr ref_func_expr(uint32_t idx) {
 }
 
 Result<void> Decoder::elems() {
-  uint32_t n = ISOBOX_TRY(count());
+  uint32_t n = ISOBOX_TRY(count(limits::kElemSegments, "element segments"));
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t flags = ISOBOX_TRY(m_r.u32());
     if (flags > 7)
@@ -280,7 +306,7 @@ Result<void> Decoder::elems() {
         return make_error("malformed element kind");
       }
     }
-    uint32_t items = ISOBOX_TRY(count());
+    uint32_t items = ISOBOX_TRY(count(limits::kElemItems, "element segment items"));
     for (uint32_t k = 0; k < items; ++k) {
       if (exprs)
         seg.items.push_back(ISOBOX_TRY(const_expr()));
@@ -293,11 +319,14 @@ Result<void> Decoder::elems() {
 }
 
 Result<void> Decoder::code(size_t section_end) {
-  uint32_t n = ISOBOX_TRY(count());
+  uint32_t n = ISOBOX_TRY(count(limits::kFunctions, "function bodies"));
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t size = ISOBOX_TRY(m_r.u32());
     if (size > m_r.remaining())
       return make_error("length out of bounds");
+    if (size > limits::kFunctionSize)
+      return make_error("function {} too large: {} bytes (implementation limit {})",
+                        m_m.imported_funcs + i, size, limits::kFunctionSize);
     FuncBody fb;
     const size_t body_end = m_r.pos() + size;
     uint32_t runs = ISOBOX_TRY(count());
@@ -307,6 +336,8 @@ Result<void> Decoder::code(size_t section_end) {
       fb.local_count += c;
       if (fb.local_count > 0xffffffffu)
         return make_error("too many locals");
+      if (fb.local_count > limits::kLocals)
+        return too_many("locals", fb.local_count, limits::kLocals);
       fb.locals.emplace_back(c, t);
     }
     ISOBOX_CHECK(body(fb, body_end, section_end));
@@ -360,7 +391,7 @@ Result<void> Decoder::body(FuncBody &fb, size_t body_end, size_t section_end) {
 }
 
 Result<void> Decoder::datas() {
-  uint32_t n = ISOBOX_TRY(count());
+  uint32_t n = ISOBOX_TRY(count(limits::kDataSegments, "data segments"));
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t flags = ISOBOX_TRY(m_r.u32());
     if (flags > 2)

@@ -1,6 +1,8 @@
 // Instruction decoding for the decoder, the validator and the printer (spec 5.4).
 #include "wasm/binary/instr.hpp"
 
+#include "wasm/binary/limits.hpp"
+
 namespace isobox::wasm {
 
 static bool is_val_type_byte(uint8_t b) {
@@ -69,6 +71,9 @@ Result<Instr> InstrReader::next() {
   case ImmKind::Elem: in.a = ISOBOX_TRY(m_r.u32()); break;
   case ImmKind::LabelTable: {
     uint32_t n = ISOBOX_TRY(m_r.u32());
+    if (n > limits::kBrTableTargets)
+      return make_error("too many br_table targets: {} (implementation limit {})", n,
+                        limits::kBrTableTargets);
     m_labels.clear();
     for (uint32_t i = 0; i < n; ++i) {
       m_labels.push_back(ISOBOX_TRY(m_r.u32()));

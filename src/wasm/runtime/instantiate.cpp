@@ -97,21 +97,38 @@ std::expected<void, InstantiateError> link_imports(Store &store, const Validated
   return {};
 }
 
-/// Engine limits (StoreLimits, issue 4) on the module's own tables and memories: an initial size
-/// above them makes the module uninstantiable, before anything is allocated.
-std::expected<void, InstantiateError> check_limits(const Store &store, const Module &m) {
+/// Engine limits (StoreLimits, issues 4 and 9): the initial sizes of the module's own tables and
+/// memories, all together and with what the store already holds, must fit what is left of its
+/// budget; otherwise the module is uninstantiable, before anything is allocated.
+std::expected<void, InstantiateError> check_limits(Store &store, const Module &m) {
   const StoreLimits &lim = store.limits();
+  const StorageBudget &budget = store.budget();
+  uint64_t elems = 0, bytes = 0;
   for (size_t i = 0; i < m.tables.size(); ++i) {
-    if (m.tables[i].limits.min > lim.max_table_elems)
-      return uninstantiable(fmt::format("table {}: initial size {} exceeds the table limit ({})", i,
-                                        m.tables[i].limits.min, lim.max_table_elems));
+    elems += m.tables[i].limits.min;
+    bytes += uint64_t{m.tables[i].limits.min} * StorageBudget::kTableElemBytes;
+    if (elems <= budget.elems_left())
+      continue;
+    if (i == 0)
+      return uninstantiable(fmt::format("table 0: initial size {} exceeds the table limit ({})",
+                                        elems, lim.max_table_elems));
+    return uninstantiable(fmt::format("tables 0 to {}: initial sizes {} exceed the table limit "
+                                      "({}, all tables together)",
+                                      i, elems, lim.max_table_elems));
   }
-  for (size_t i = 0; i < m.memories.size(); ++i) {
-    const uint64_t bytes = uint64_t{m.memories[i].limits.min} * kPageSize;
-    if (bytes > lim.max_memory_bytes)
-      return uninstantiable(
-          fmt::format("memory {}: initial size {} pages exceeds the memory limit ({} bytes)", i,
-                      m.memories[i].limits.min, lim.max_memory_bytes));
+  for (size_t i = 0; i < m.memories.size(); ++i)
+    bytes += uint64_t{m.memories[i].limits.min} * kPageSize;
+  if (bytes > budget.bytes_left()) {
+    if (m.memories.empty() || m.tables.empty())
+      return uninstantiable(fmt::format(
+          "{} exceeds the memory limit ({} bytes)",
+          m.memories.empty()
+              ? fmt::format("tables: initial size {} elements", elems)
+              : fmt::format("memory 0: initial size {} pages", m.memories[0].limits.min),
+          lim.max_memory_bytes));
+    return uninstantiable(fmt::format("initial memory and tables ({} bytes) exceed the memory "
+                                      "limit ({} bytes, tables count 8 bytes per element)",
+                                      bytes, lim.max_memory_bytes));
   }
   return {};
 }

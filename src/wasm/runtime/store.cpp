@@ -10,9 +10,9 @@
 
 namespace isobox::wasm {
 
-MemInst::MemInst(MemoryType type, uint64_t max_bytes) : m_type(type) {
+MemInst::MemInst(MemoryType type, StorageBudget &budget) : m_type(type), m_budget(budget) {
   uint64_t max_pages = type.limits.max.value_or(kMaxPages);
-  m_max_bytes = std::min<uint64_t>(max_pages * kPageSize, max_bytes);
+  m_max_bytes = std::min<uint64_t>(max_pages * kPageSize, budget.bytes_left());
   // Reserve the largest size this memory may reach, so growing never moves it.
   m_reserved = std::max<uint64_t>(m_max_bytes, kPageSize);
   void *p =
@@ -38,13 +38,17 @@ std::optional<uint32_t> MemInst::grow(uint32_t delta) {
     return std::nullopt;
   if (delta == 0)
     return old;
-  if (mprotect(m_data + m_size, new_size - m_size, PROT_READ | PROT_WRITE) != 0)
+  if (!m_budget.take_memory(new_size - m_size))
     return std::nullopt;
+  if (mprotect(m_data + m_size, new_size - m_size, PROT_READ | PROT_WRITE) != 0) {
+    m_budget.give_memory(new_size - m_size);
+    return std::nullopt;
+  }
   m_size = new_size;
   return old;
 }
 
-Store::Store(StoreLimits limits) : m_limits(limits), m_fuel(limits.fuel) {}
+Store::Store(StoreLimits limits) : m_limits(limits), m_budget(limits), m_fuel(limits.fuel) {}
 Store::~Store() = default;
 
 uint32_t Store::intern_type(const FuncType &type) {
@@ -69,13 +73,15 @@ uint32_t Store::add_host_func(FuncType type, HostFunc fn) {
 uint32_t Store::add_table(TableType type, Value init) {
   auto t = std::make_unique<TableInst>();
   t->type = type;
+  // instantiate() checked the initial sizes against the budget; host-made tables take it too.
+  (void)m_budget.take_table(type.limits.min);
   t->elems.assign(type.limits.min, init.bits);
   m_tables.push_back(std::move(t));
   return static_cast<uint32_t>(m_tables.size() - 1);
 }
 
 uint32_t Store::add_memory(MemoryType type) {
-  m_memories.push_back(std::make_unique<MemInst>(type, m_limits.max_memory_bytes));
+  m_memories.push_back(std::make_unique<MemInst>(type, m_budget));
   return static_cast<uint32_t>(m_memories.size() - 1);
 }
 

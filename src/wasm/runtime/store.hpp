@@ -24,10 +24,12 @@ struct ValidatedModule;
 
 /// Engine limits, enforced by the engine itself (not the CLI).
 struct StoreLimits {
-  uint64_t max_memory_bytes = uint64_t{4} << 30; ///< per memory; memory.grow past it fails (-1)
-  uint32_t max_table_elems = 10'000'000;         ///< per table; table.grow past it fails (-1)
-  uint32_t max_call_depth = 20'000;              ///< deeper calls trap "call stack exhausted"
-  uint32_t value_stack_cells = 1u << 21;         ///< 64-bit cells for all frames (16 MiB)
+  /// All linear memories plus all table elements (8 bytes each) of the store together;
+  /// memory.grow / table.grow past it fail (-1).
+  uint64_t max_memory_bytes = uint64_t{4} << 30;
+  uint32_t max_table_elems = 10'000'000; ///< all tables of the store together (elements)
+  uint32_t max_call_depth = 20'000;      ///< deeper calls trap "call stack exhausted"
+  uint32_t value_stack_cells = 1u << 21; ///< 64-bit cells for all frames (16 MiB)
   std::optional<uint64_t> fuel; ///< instruction budget, charged per call and loop iteration
 
   const std::atomic<bool> *interrupt = nullptr; ///< set from another thread: trap "interrupted"
@@ -54,6 +56,37 @@ struct FuncInst {
   HostFunc host;
 };
 
+/// What a store has left of its limits on guest-sized storage (issue 9 item 5): every linear
+/// memory byte and table element committed is taken from it, so many tables or memories cannot
+/// together exceed what one may have.
+class StorageBudget {
+public:
+  static constexpr uint64_t kTableElemBytes = sizeof(uint64_t);
+  explicit StorageBudget(const StoreLimits &l)
+      : m_bytes_left(l.max_memory_bytes), m_elems_left(l.max_table_elems) {}
+  uint64_t bytes_left() const { return m_bytes_left; }
+  uint64_t elems_left() const { return m_elems_left; }
+  /// Takes `bytes` of linear memory; false (nothing taken) if they do not fit.
+  bool take_memory(uint64_t bytes) {
+    if (bytes > m_bytes_left)
+      return false;
+    m_bytes_left -= bytes;
+    return true;
+  }
+  void give_memory(uint64_t bytes) { m_bytes_left += bytes; }
+  /// Takes `n` table elements (and their bytes); false (nothing taken) if they do not fit.
+  bool take_table(uint64_t n) {
+    if (n > m_elems_left || n > m_bytes_left / kTableElemBytes)
+      return false;
+    m_elems_left -= n;
+    m_bytes_left -= n * kTableElemBytes;
+    return true;
+  }
+
+private:
+  uint64_t m_bytes_left, m_elems_left;
+};
+
 struct TableInst {
   TableType type;
   std::vector<uint64_t> elems; ///< references: kNullRef or function address / externref id
@@ -62,7 +95,9 @@ struct TableInst {
 /// Linear memory: a reserved address range that grows in place, so its base never moves.
 class MemInst {
 public:
-  MemInst(MemoryType type, uint64_t max_bytes);
+  /// A memory of `type.limits.min` pages whose size is taken from `budget` (which must outlive
+  /// it); it can grow no further than the budget had left when it was made.
+  MemInst(MemoryType type, StorageBudget &budget);
   ~MemInst();
   MemInst(const MemInst &) = delete;
   MemInst &operator=(const MemInst &) = delete;
@@ -87,6 +122,7 @@ private:
   uint64_t m_size = 0;
   uint64_t m_reserved = 0;
   uint64_t m_max_bytes = 0;
+  StorageBudget &m_budget;
 };
 
 /// The value stack shared by all frames of a store. Mapped with MAP_NORESERVE: pages materialise
@@ -151,6 +187,7 @@ public:
   const FuncType &func_type(uint32_t addr) const { return m_funcs[addr]->type; }
 
   const StoreLimits &limits() const { return m_limits; }
+  StorageBudget &budget() { return m_budget; }
   void *user_data() const { return m_user; }
   void set_user_data(void *user) { m_user = user; }
 
@@ -170,6 +207,7 @@ public:
 
 private:
   StoreLimits m_limits;
+  StorageBudget m_budget;
   std::optional<uint64_t> m_fuel;
   void *m_user = nullptr;
   std::vector<std::unique_ptr<FuncInst>> m_funcs;

@@ -139,6 +139,64 @@ TEST(Limits, InterruptFlagTrapsAtLoopHead) {
   EXPECT_EQ(call(store, *inst, "rec", {Value::i32(3)}).error().message, "interrupted");
 }
 
+/// A module of `n` funcref tables of `min` elements each (wat text).
+std::string tables_module(int n, uint32_t min) {
+  std::string text = "(module";
+  for (int i = 0; i < n; ++i)
+    text += " (table " + std::to_string(min) + " funcref)";
+  return text + ")";
+}
+
+TEST(Limits, TableCountIsBounded) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  // Issue 9 item 5: the number of tables was unbounded.
+  auto bytes = testing::wat(tables_module(101, 0));
+  ASSERT_FALSE(bytes.empty());
+  auto m = decode(bytes);
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().message, "too many tables: 101 (implementation limit 100)");
+  EXPECT_TRUE(decode(testing::wat(tables_module(100, 0))).has_value());
+}
+
+TEST(Limits, TableLimitBoundsAllTablesTogether) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  // Each table below the limit, all of them above it: a 220-byte module of 30 such tables
+  // once committed 2.3 GB under --max-memory 65536.
+  Store store(StoreLimits{.max_table_elems = 1000});
+  auto many = load(store, tables_module(3, 400));
+  ASSERT_FALSE(many.has_value());
+  EXPECT_EQ(many.error().kind, InstantiateError::Uninstantiable);
+  EXPECT_NE(many.error().message.find("table limit"), std::string::npos) << many.error().message;
+  auto ok = load(store, R"((module (table $a 400 funcref) (table $b 400 funcref)
+      (func (export "grow_a") (param i32) (result i32) ref.null func local.get 0 table.grow $a)
+      (func (export "grow_b") (param i32) (result i32) ref.null func local.get 0 table.grow $b)))");
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(call(store, *ok, "grow_a", {Value::i32(150)})->at(0).bits, 400u);
+  // 950 of 1000 used: 51 more fail in either table, 50 fit.
+  EXPECT_EQ(call(store, *ok, "grow_b", {Value::i32(51)})->at(0).bits, 0xffffffffu);
+  EXPECT_EQ(call(store, *ok, "grow_b", {Value::i32(50)})->at(0).bits, 400u);
+  EXPECT_EQ(call(store, *ok, "grow_a", {Value::i32(1)})->at(0).bits, 0xffffffffu);
+}
+
+TEST(Limits, TableStorageCountsAgainstTheMemoryBudget) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  Store big(StoreLimits{.max_memory_bytes = 65536});
+  auto tables = load(big, tables_module(30, 10'000));
+  ASSERT_FALSE(tables.has_value());
+  EXPECT_NE(tables.error().message.find("memory limit"), std::string::npos)
+      << tables.error().message;
+  // 1 MiB for a memory of 15 pages and a table: 8192 elements (64 KiB) fill what is left.
+  Store store(StoreLimits{.max_memory_bytes = 1 << 20});
+  auto inst = load(store, R"((module (memory 15) (table $t 0 funcref)
+      (func (export "grow_t") (param i32) (result i32) ref.null func local.get 0 table.grow $t)
+      (func (export "grow_m") (param i32) (result i32) local.get 0 memory.grow)))");
+  ASSERT_TRUE(inst.has_value()) << inst.error().message;
+  EXPECT_EQ(call(store, *inst, "grow_t", {Value::i32(8193)})->at(0).bits, 0xffffffffu);
+  EXPECT_EQ(call(store, *inst, "grow_t", {Value::i32(8192)})->at(0).bits, 0u);
+  EXPECT_EQ(call(store, *inst, "grow_m", {Value::i32(1)})->at(0).bits, 0xffffffffu);
+  EXPECT_EQ(call(store, *inst, "grow_m", {Value::i32(0)})->at(0).bits, 15u);
+}
+
 TEST(Limits, ValueStackIsMappedLazily) {
   Store store(StoreLimits{.value_stack_cells = 1u << 20});
   ValueStack &s = store.value_stack();
