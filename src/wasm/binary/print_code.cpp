@@ -54,6 +54,8 @@ static std::string immediates(const Instr &in) {
   }
 }
 
+static constexpr int kMaxIndent = 16;
+
 Result<std::string> print_code(const Module &module, uint32_t func_index) {
   if (func_index < module.imported_funcs)
     return make_error("function {} is imported", func_index);
@@ -74,7 +76,12 @@ Result<std::string> print_code(const Module &module, uint32_t func_index) {
     std::string_view name = opcode_info(in.op).name;
     if (in.op == Opcode::SelectT)
       name = "select";
-    out += fmt::format("{:{}}{}{}\n", "", 2 * std::max(depth, 0), name, immediates(in));
+    // Indentation grows to kMaxIndent levels; deeper lines carry their depth instead, so the
+    // listing stays linear in the body's size (it was quadratic in the nesting depth).
+    if (depth <= kMaxIndent)
+      out += fmt::format("{:{}}{}{}\n", "", 2 * std::max(depth, 0), name, immediates(in));
+    else
+      out += fmt::format("[{}] {}{}\n", depth, name, immediates(in));
     if (in.op == Opcode::Block || in.op == Opcode::Loop || in.op == Opcode::If ||
         in.op == Opcode::Else)
       ++depth;

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "module_bytes.hpp"
+#include "wasm/binary/print_code.hpp"
+
 namespace isobox::wasm {
 namespace {
 
@@ -77,6 +80,24 @@ TEST(Decoder, CustomSectionKeptAndUtf8Checked) {
   EXPECT_EQ(m->customs[0].bytes, std::vector<uint8_t>{0x07});
   // 0xc0 0x80 is an overlong encoding of NUL.
   EXPECT_EQ(decode_error(with_header({0x00, 0x03, 0x02, 0xc0, 0x80})), "malformed UTF-8 encoding");
+}
+
+TEST(PrintCode, ListingIsLinearInNestingDepth) {
+  // Issue 9 item 11: indentation by depth made the listing quadratic (60 KB -> 800 MB).
+  constexpr uint32_t kDepth = 3000;
+  testing::Bytes code;
+  for (uint32_t i = 0; i < kDepth; ++i)
+    code.insert(code.end(), {0x02, 0x40});   // block
+  code.insert(code.end(), kDepth + 1, 0x0b); // the ends, the body's included
+  const auto bytes = testing::module({testing::func_type({}, {})}, testing::body({}, code));
+  auto m = decode(bytes);
+  ASSERT_TRUE(m.has_value()) << m.error().message;
+  auto text = print_code(*m, 0);
+  ASSERT_TRUE(text.has_value());
+  EXPECT_LT(text->size(), 16 * bytes.size()) << text->size() << " bytes for " << bytes.size();
+  // Shallow lines keep their indentation, deep ones show the depth.
+  EXPECT_EQ(text->substr(0, 8), "  block\n");
+  EXPECT_NE(text->find("\n[3000] block\n[3000] end\n"), std::string::npos);
 }
 
 } // namespace
