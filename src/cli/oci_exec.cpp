@@ -6,6 +6,7 @@
 #include "cli/strict_flags.hpp"
 #include "common/file.hpp"
 #include "oci/container/operations.hpp"
+#include "oci/container/saved_spec.hpp"
 #include "oci/spec/parse.hpp"
 
 namespace isobox::cli {
@@ -37,7 +38,7 @@ Result<oci::Process> build_process(ExecArgs &a, const std::vector<std::string> &
     return oci::parse_process(text);
   }
   auto state = ISOBOX_TRY(oci::load_state(a.opt.root, a.opt.id));
-  oci::Spec spec = ISOBOX_TRY(oci::load_spec(state.bundle));
+  oci::Spec spec = ISOBOX_TRY(oci::load_saved_spec(state));
   oci::Process p = *spec.process;
   p.args = args;
   p.terminal = a.tty;

@@ -1,8 +1,11 @@
-// read_file: one read-until-EOF loop for every whole-file read (see file.hpp).
+// read_file: one read-until-EOF loop for every whole-file read; replace_file (see file.hpp).
 #include "common/file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <cerrno>
 
@@ -30,6 +33,45 @@ Result<std::string> read_file(const std::string &path) {
     if (n == 0)
       return out;
   }
+}
+
+namespace {
+
+Result<> write_all(int fd, const std::string &text, const std::string &path) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return sys_error("write {}", path);
+    done += static_cast<size_t>(n);
+  }
+  return {};
+}
+
+} // namespace
+
+Result<> replace_file(const std::string &path, const std::string &text, unsigned mode) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (base.empty())
+    return make_error("{}: not a file name", path);
+  // mkostemp opens with O_CREAT|O_EXCL: an existing name (a planted symlink too) is skipped.
+  std::string tmp = (slash == std::string::npos ? "" : dir) + "." + base + ".XXXXXX";
+  UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  if (!fd)
+    return sys_error("create a temporary file for {}", path);
+  Result<> r = write_all(fd.get(), text, tmp);
+  if (r && ::fchmod(fd.get(), mode) < 0)
+    r = sys_error("chmod {}", tmp);
+  fd.reset();
+  if (r && ::rename(tmp.c_str(), path.c_str()) < 0)
+    r = sys_error("rename {} to {}", tmp, path);
+  if (!r)
+    ::unlink(tmp.c_str());
+  return r;
 }
 
 } // namespace isobox

@@ -1,4 +1,5 @@
-// Whole-file reads shared by the spec parser, state files, /proc readers and cgroupfs.
+// Whole-file reads shared by the spec parser, state files, /proc readers and cgroupfs, and the
+// atomic replace for files written at a caller-chosen path (pid files).
 #pragma once
 
 #include <string>
@@ -10,5 +11,11 @@ namespace isobox {
 /// Reads the whole file at `path` (retrying EINTR; /proc and cgroupfs files report size 0, so
 /// it reads until EOF rather than trusting fstat). Errors read "open <path>: <errno>".
 Result<std::string> read_file(const std::string &path);
+
+/// Atomically replaces `path` with `text` (mode `mode`): a temp file with a random name in the same
+/// directory, created exclusively (O_EXCL: a planted file or symlink is never opened or followed),
+/// then renamed over `path` (a symlink at `path` is replaced, not followed). Nothing is left on
+/// error.
+Result<> replace_file(const std::string &path, const std::string &text, unsigned mode);
 
 } // namespace isobox

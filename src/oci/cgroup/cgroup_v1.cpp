@@ -63,8 +63,10 @@ Result<> apply_memory(const std::string &dir, const LinuxMemory &memory) {
     ISOBOX_CHECK(write_num(dir, "memory.swappiness", static_cast<int64_t>(*memory.swappiness)));
   if (memory.disable_oom_killer.value_or(false))
     ISOBOX_CHECK(write_file(dir, "memory.oom_control", "1"));
-  if (memory.kernel || memory.kernel_tcp)
-    log::debug("kernel memory limits are ignored (deprecated by the kernel)");
+  if (memory.kernel_tcp && *memory.kernel_tcp != 0)
+    ISOBOX_CHECK(write_num(dir, "memory.kmem.tcp.limit_in_bytes", *memory.kernel_tcp));
+  if (memory.kernel)
+    log::debug("memory.kernel is ignored (kernel memory limits are deprecated by the kernel)");
   return {};
 }
 
@@ -204,6 +206,18 @@ Result<> apply_hugetlb(const std::string &dir, const std::vector<LinuxHugepageLi
   for (const auto &l : limits)
     ISOBOX_CHECK(write_file(dir, fmt::format("hugetlb.{}.limit_in_bytes", l.page_size),
                             fmt::format("{}", l.limit)));
+  return {};
+}
+
+Result<> apply_net_cls(const std::string &dir, const LinuxNetwork &network) {
+  if (network.class_id)
+    ISOBOX_CHECK(write_num(dir, "net_cls.classid", static_cast<int64_t>(*network.class_id)));
+  return {};
+}
+
+Result<> apply_net_prio(const std::string &dir, const LinuxNetwork &network) {
+  for (const auto &p : network.priorities)
+    ISOBOX_CHECK(write_file(dir, "net_prio.ifpriomap", fmt::format("{} {}", p.name, p.priority)));
   return {};
 }
 

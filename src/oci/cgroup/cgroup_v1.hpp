@@ -39,6 +39,10 @@ Result<> apply_hugetlb(const std::string &dir, const std::vector<LinuxHugepageLi
 /// freezer.state FROZEN/THAWED, waiting until the kernel reports the state reached.
 Result<> set_frozen(const std::string &dir, bool frozen);
 
+/// linux.resources.network: net_cls.classid and net_prio.ifpriomap lines.
+Result<> apply_net_cls(const std::string &dir, const LinuxNetwork &network);
+Result<> apply_net_prio(const std::string &dir, const LinuxNetwork &network);
+
 /// "c 1:3 rwm" for devices.allow/deny.
 std::string device_rule_text(const LinuxDeviceCgroup &rule);
 

@@ -82,6 +82,8 @@ Result<> apply_memory(const std::string &dir, const LinuxMemory &memory) {
     ISOBOX_CHECK(write_file(dir, "memory.low", max_or(*memory.reservation)));
   if (memory.disable_oom_killer.value_or(false))
     return make_error("linux.resources.memory.disableOOMKiller is not supported on cgroup v2");
+  if (memory.kernel_tcp && *memory.kernel_tcp != 0)
+    return make_error("linux.resources.memory.kernelTCP is not supported on cgroup v2");
   return {};
 }
 
@@ -151,6 +153,9 @@ Result<> apply_unified(const std::string &dir, const std::map<std::string, std::
 }
 
 Result<> apply_resources(const std::string &dir, const LinuxResources &resources) {
+  if (resources.network && (resources.network->class_id || !resources.network->priorities.empty()))
+    return make_error("linux.resources.network needs the cgroup v1 net_cls/net_prio controllers "
+                      "(not on cgroup v2)");
   if (resources.memory)
     ISOBOX_CHECK(apply_memory(dir, *resources.memory));
   if (resources.cpu)

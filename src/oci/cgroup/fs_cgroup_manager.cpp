@@ -121,6 +121,14 @@ Result<> FsCgroupManager::apply_v1(const LinuxResources &r, bool devices) {
     } else
       return make_error("linux.resources.hugepageLimits requested but hugetlb is not mounted");
   }
+  if (r.network && r.network->class_id) {
+    ISOBOX_CHECK(require("net_cls", "linux.resources.network.classID"));
+    ISOBOX_CHECK(v1::apply_net_cls(*dir("net_cls"), *r.network));
+  }
+  if (r.network && !r.network->priorities.empty()) {
+    ISOBOX_CHECK(require("net_prio", "linux.resources.network.priorities"));
+    ISOBOX_CHECK(v1::apply_net_prio(*dir("net_prio"), *r.network));
+  }
   if (!r.unified.empty()) {
     const auto *u = dir(kUnified);
     if (u == nullptr)

@@ -10,11 +10,14 @@
 #include <climits>
 #include <cstdlib>
 
+#include "common/file.hpp"
 #include "common/log.hpp"
 #include "oci/cgroup/cgroup_manager.hpp"
 #include "oci/cgroup/device_rules.hpp"
 #include "oci/container/hooks.hpp"
 #include "oci/container/operations.hpp"
+#include "oci/container/saved_spec.hpp"
+#include "oci/linux/apparmor.hpp"
 #include "oci/linux/init.hpp"
 #include "oci/linux/mount_ns.hpp"
 #include "oci/linux/sealed_exe.hpp"
@@ -82,7 +85,7 @@ Result<> check_spec_for_create(const Spec &spec) {
   if (!spec.has_namespace(NamespaceType::Mount) &&
       (!spec.linux->masked_paths.empty() || !spec.linux->readonly_paths.empty()))
     return make_error("config.json: maskedPaths and readonlyPaths need a mount namespace");
-  return {};
+  return check_apparmor(*spec.process);
 }
 
 // The parent's half of the handshake with the init (see SyncType).
@@ -105,7 +108,7 @@ Result<> handshake(SyncChannel &ch, const Spec &spec, ContainerState &state,
 } // namespace
 
 void remove_state_dir(const std::string &dir) {
-  for (const char *f : {"/state.json", "/state.json.tmp", "/exec.fifo"})
+  for (const char *f : {"/state.json", "/state.json.tmp", "/exec.fifo", "/config.json"})
     ::unlink((dir + f).c_str());
   ::rmdir(dir.c_str());
 }
@@ -113,13 +116,9 @@ void remove_state_dir(const std::string &dir) {
 Result<> write_pid_file(const std::string &path, pid_t pid) {
   if (path.empty())
     return {};
-  std::string tmp = path + ".tmp";
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  std::string text = std::to_string(pid);
-  if (!fd || ::write(fd.get(), text.data(), text.size()) < 0)
-    return sys_error("write pid file {}", path);
-  if (::rename(tmp.c_str(), path.c_str()) < 0)
-    return sys_error("rename pid file {}", path);
+  auto r = replace_file(path, std::to_string(pid), 0644);
+  if (!r)
+    return std::unexpected(r.error().wrap("pid file"));
   return {};
 }
 
@@ -128,7 +127,8 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
   ISOBOX_CHECK(ensure_sealed_exe());
   ISOBOX_CHECK(rejoin_caller_mount_namespace());
   std::string bundle = ISOBOX_TRY(absolute(opt.bundle));
-  Spec spec = ISOBOX_TRY(load_spec(bundle));
+  BundleSpec read = ISOBOX_TRY(read_bundle_spec(bundle));
+  Spec &spec = read.spec;
   ISOBOX_CHECK(check_spec_for_create(spec));
   std::string rootfs = spec.root.path[0] == '/' ? spec.root.path : bundle + "/" + spec.root.path;
   auto rootfs_abs = absolute(rootfs);
@@ -149,6 +149,7 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
     return sys_error("create {}", state.state_dir);
   }
   Cleanup cleanup{state.state_dir};
+  ISOBOX_CHECK(save_spec_copy(state.state_dir, read.text));
   state.bundle = bundle;
   state.rootfs = *rootfs_abs;
   state.created = rfc3339_now();

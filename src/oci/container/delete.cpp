@@ -6,7 +6,7 @@
 #include "oci/cgroup/cgroup_manager.hpp"
 #include "oci/container/hooks.hpp"
 #include "oci/container/operations.hpp"
-#include "oci/spec/parse.hpp"
+#include "oci/container/saved_spec.hpp"
 
 namespace isobox::oci {
 namespace {
@@ -41,13 +41,11 @@ Result<> delete_container(const std::string &root, const std::string &id, bool f
     if (auto r = (*cgroup)->destroy(); !r)
       log::warn("delete {}: {}", id, r.error().message);
   }
-  // poststop failures are warnings (config.md "Poststop").
-  if (auto spec = load_spec(s.bundle); spec && !spec->hooks.poststop.empty()) {
-    auto r =
-        run_hooks(spec->hooks.poststop, hook_state_json(s, ContainerStatus::Stopped), "poststop");
-    if (!r)
-      log::warn("{}", r.error().message);
-  }
+  // poststop failures are warnings and the other hooks still run (config.md "Poststop").
+  if (auto spec = load_saved_spec(s); !spec)
+    log::warn("poststop hooks not run: {}", spec.error().message);
+  else
+    run_hooks_warn(spec->hooks.poststop, hook_state_json(s, ContainerStatus::Stopped), "poststop");
   remove_state_dir(s.state_dir);
   return {};
 }

@@ -11,12 +11,13 @@
 
 #include "oci/cgroup/cgroup_manager.hpp"
 #include "oci/container/operations.hpp"
+#include "oci/container/saved_spec.hpp"
+#include "oci/linux/apparmor.hpp"
 #include "oci/linux/mount_ns.hpp"
 #include "oci/linux/namespaces.hpp"
 #include "oci/linux/process_setup.hpp"
 #include "oci/linux/sealed_exe.hpp"
 #include "oci/linux/sync.hpp"
-#include "oci/spec/parse.hpp"
 
 namespace isobox::oci {
 namespace {
@@ -128,7 +129,8 @@ Result<int> exec_in_container(const ExecOptions &opt) {
     return make_error("cannot exec in a {} container", status_name(status));
   if (opt.process.args.empty())
     return make_error("exec: process args cannot be empty");
-  Spec spec = ISOBOX_TRY(load_spec(s.bundle));
+  ISOBOX_CHECK(check_apparmor(opt.process));
+  Spec spec = ISOBOX_TRY(load_saved_spec(s)); // never the bundle: others can rewrite it
   auto joins = ISOBOX_TRY(open_container_namespaces(s.pid, spec));
   UniqueFd init_root = ISOBOX_TRY(open_init_root(s.pid, spec));
   auto cgroup = ISOBOX_TRY(make_cgroup_manager({}, s.cgroup_path, opt.id));

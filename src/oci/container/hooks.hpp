@@ -10,9 +10,16 @@
 
 namespace isobox::oci {
 
-/// Runs each hook in order: fork, state JSON on stdin, execve(path, args, env); a non-zero
-/// exit, a signal or a timeout (SIGKILL after hook.timeout seconds) is an Error naming `phase`.
+/// Runs each hook in order: fork into its own process group, state JSON on stdin (written
+/// without blocking, within the timeout), execve(path, args, env); a non-zero exit, a signal or
+/// a timeout (SIGKILL to the hook's process group after hook.timeout seconds, whether or not it
+/// read its stdin) is an Error naming `phase`, and the remaining hooks are not run.
 Result<> run_hooks(const std::vector<Hook> &hooks, const std::string &state_json,
                    std::string_view phase);
+
+/// The same for poststart and poststop, whose failures the spec makes warnings: every hook runs,
+/// each failure is logged as a warning.
+void run_hooks_warn(const std::vector<Hook> &hooks, const std::string &state_json,
+                    std::string_view phase);
 
 } // namespace isobox::oci

@@ -7,7 +7,7 @@
 #include "common/unique_fd.hpp"
 #include "oci/container/hooks.hpp"
 #include "oci/container/operations.hpp"
-#include "oci/spec/parse.hpp"
+#include "oci/container/saved_spec.hpp"
 
 namespace isobox::oci {
 namespace {
@@ -47,13 +47,12 @@ Result<> start_container(const std::string &root, const std::string &id) {
     return sys_error("open {}", fifo);
   ISOBOX_CHECK(await_fifo(s, fd.get()));
   ::unlink(fifo.c_str());
-  // poststart failures are warnings (config.md "Poststart").
-  if (auto spec = load_spec(s.bundle); spec && !spec->hooks.poststart.empty()) {
-    auto r =
-        run_hooks(spec->hooks.poststart, hook_state_json(s, ContainerStatus::Running), "poststart");
-    if (!r)
-      log::warn("{}", r.error().message);
-  }
+  // poststart failures are warnings and the other hooks still run (config.md "Poststart").
+  if (auto spec = load_saved_spec(s); !spec)
+    log::warn("poststart hooks not run: {}", spec.error().message);
+  else
+    run_hooks_warn(spec->hooks.poststart, hook_state_json(s, ContainerStatus::Running),
+                   "poststart");
   return {};
 }
 

@@ -203,12 +203,18 @@ Result<> make_readonly(const std::string &path) {
 }
 
 Result<> mask_path(const std::string &path) {
-  UniqueFd target(::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-  if (!target) {
-    if (errno == ENOENT)
+  // Runs after pivot_root: "/" is the container's root. A symlink is followed inside it (its
+  // target is what gets masked, as runc does), never through a /proc magic link.
+  UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root)
+    return sys_error("open / to mask {}", path);
+  auto resolved = open_in_root(root.get(), path);
+  if (!resolved) {
+    if (resolved.error().errno_value == ENOENT)
       return {};
-    return sys_error("masked path {}", path);
+    return std::unexpected(resolved.error().wrap("mask " + path));
   }
+  UniqueFd target = std::move(*resolved);
   struct stat st {};
   if (::fstat(target.get(), &st) < 0)
     return sys_error("stat masked path {}", path);

@@ -39,9 +39,10 @@ Result<> enter_namespaces(InitArgs &a) {
   }
   if (::setsid() < 0)
     return sys_error("setsid");
-  if (!a.no_new_keyring) // a fresh session keyring: no host keys are reachable
-                         // (KEYCTL_JOIN_SESSION_KEYRING)
-    ::syscall(SYS_keyctl, 1, nullptr);
+  // A fresh session keyring (KEYCTL_JOIN_SESSION_KEYRING): no host key is reachable. As runc,
+  // only a kernel without keyrings (ENOSYS) lets the container go on without one.
+  if (!a.no_new_keyring && ::syscall(SYS_keyctl, 1, nullptr) < 0 && errno != ENOSYS)
+    return sys_error("join a new session keyring");
   return {};
 }
 

@@ -17,6 +17,7 @@
 
 #include "common/unique_fd.hpp"
 #include "oci/caps/caps.hpp"
+#include "oci/linux/apparmor.hpp"
 #include "oci/linux/sync.hpp"
 #include "oci/seccomp/seccomp.hpp"
 
@@ -99,6 +100,7 @@ Result<> close_fds_on_exec(int preserve_fds) {
 
 Result<> finalize_process(const Process &process, const std::optional<LinuxSeccomp> &seccomp,
                           bool in_user_namespace) {
+  ISOBOX_CHECK(apply_apparmor(process)); // while /proc/self/attr is still writable for us
   if (process.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return sys_error("prctl PR_SET_NO_NEW_PRIVS");
   // Without no_new_privileges loading a filter needs CAP_SYS_ADMIN: do it while we have it.
@@ -160,6 +162,29 @@ Error exec_process(const Process &process, const std::string &path) {
   return sys_error("exec {}", path).error();
 }
 
+namespace {
+
+// /dev/console becomes the pty (created as an empty file first if the image has none); a
+// failure is an error, not a container whose /dev/console is something else.
+Result<> bind_dev_console(int slave) {
+  UniqueFd console(::open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (!console && errno == ENOENT) {
+    UniqueFd f(::open("/dev/console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!f)
+      return sys_error("create /dev/console");
+    console.reset(::open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  }
+  if (!console)
+    return sys_error("open /dev/console");
+  std::string src = "/proc/self/fd/" + std::to_string(slave);
+  std::string dst = "/proc/self/fd/" + std::to_string(console.get());
+  if (::mount(src.c_str(), dst.c_str(), nullptr, MS_BIND, nullptr) < 0)
+    return sys_error("bind the pty onto /dev/console");
+  return {};
+}
+
+} // namespace
+
 Result<> setup_console(int console_socket, const Process &process, bool bind_console) {
   UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
   if (!master)
@@ -177,19 +202,8 @@ Result<> setup_console(int console_socket, const Process &process, bool bind_con
     ws.ws_col = static_cast<unsigned short>(process.console_size->width);
     ::ioctl(slave.get(), TIOCSWINSZ, &ws);
   }
-  int console = bind_console ? ::open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
-  if (bind_console && console < 0 && errno == ENOENT) {
-    int f = ::open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (f >= 0)
-      ::close(f);
-    console = ::open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  }
-  if (console >= 0) {
-    UniqueFd c(console);
-    std::string src = "/proc/self/fd/" + std::to_string(slave.get());
-    std::string dst = "/proc/self/fd/" + std::to_string(c.get());
-    ::mount(src.c_str(), dst.c_str(), nullptr, MS_BIND, nullptr);
-  }
+  if (bind_console)
+    ISOBOX_CHECK(bind_dev_console(slave.get()));
   ISOBOX_CHECK(send_console_fd(console_socket, master.get()));
   master.reset();
   if (::ioctl(slave.get(), TIOCSCTTY, 0) < 0)

@@ -20,8 +20,6 @@ extern char **environ;
 namespace isobox::oci {
 namespace {
 
-constexpr const char *kMarker = "ISOBOX_SEALED_EXE";
-
 Result<std::vector<std::string>> own_argv() {
   std::string cmdline = ISOBOX_TRY(read_file("/proc/self/cmdline"));
   std::vector<std::string> args;
@@ -36,19 +34,19 @@ Result<std::vector<std::string>> own_argv() {
   return args;
 }
 
-bool exe_is_read_only() {
+// statvfs of /proc/self/exe is about the mount we were executed from; of a path, about the
+// mount that path reaches now (the read-only bind, once made).
+bool is_read_only(const char *path) {
   struct statvfs sv {};
-  return ::statvfs("/proc/self/exe", &sv) == 0 && (sv.f_flag & ST_RDONLY) != 0;
+  return ::statvfs(path, &sv) == 0 && (sv.f_flag & ST_RDONLY) != 0;
 }
 
 } // namespace
 
 Result<> ensure_sealed_exe() {
-  if (::getenv(kMarker)) {
-    ::unsetenv(kMarker);
-    return {};
-  }
-  if (exe_is_read_only())
+  // Decided from the executable itself, never from the environment: a caller (or anything that
+  // sets our environment) must not be able to turn the protection off.
+  if (is_read_only("/proc/self/exe"))
     return {};
   if (::geteuid() != 0) {
     log::debug("not sealing /proc/self/exe: not root");
@@ -67,11 +65,12 @@ Result<> ensure_sealed_exe() {
   if (::mount(exe, exe, nullptr, MS_BIND, nullptr) < 0 ||
       ::mount(nullptr, exe, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) < 0)
     return sys_error("bind {} read-only", exe);
+  if (!is_read_only(exe)) // the re-exec below would seal again, forever
+    return make_error("{} is still writable after its read-only bind", exe);
   std::vector<char *> argv;
   for (auto &a : args)
     argv.push_back(a.data());
   argv.push_back(nullptr);
-  ::setenv(kMarker, "1", 1);
   ::execve(exe, argv.data(), environ);
   return sys_error("re-exec {}", exe);
 }

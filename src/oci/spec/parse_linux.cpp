@@ -159,6 +159,26 @@ LinuxHugepageLimit parse_hugepage(const nlohmann::json &v, const std::string &pa
   return h;
 }
 
+LinuxInterfacePriority parse_if_priority(const nlohmann::json &v, const std::string &path) {
+  expect_object(v, path);
+  LinuxInterfacePriority p;
+  opt_string(v, "name", path, p.name);
+  std::optional<uint32_t> priority;
+  opt_int(v, "priority", path, priority);
+  if (p.name.empty())
+    fail(path, "name is required");
+  p.priority = priority.value_or(0);
+  return p;
+}
+
+LinuxNetwork parse_network(const nlohmann::json &v, const std::string &path) {
+  expect_object(v, path);
+  LinuxNetwork n;
+  opt_int(v, "classID", path, n.class_id);
+  opt_array(v, "priorities", path, n.priorities, parse_if_priority);
+  return n;
+}
+
 } // namespace
 
 LinuxResources parse_resources(const nlohmann::json &v, const std::string &path) {
@@ -179,6 +199,8 @@ LinuxResources parse_resources(const nlohmann::json &v, const std::string &path)
   if (const auto *b = member(v, "blockIO"))
     r.block_io = parse_block_io(*b, child(path, "blockIO"));
   opt_array(v, "hugepageLimits", path, r.hugepage_limits, parse_hugepage);
+  if (const auto *n = member(v, "network"))
+    r.network = parse_network(*n, child(path, "network"));
   if (const auto *u = member(v, "unified"))
     r.unified = as_string_map(*u, child(path, "unified"));
   return r;

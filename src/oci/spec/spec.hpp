@@ -175,6 +175,16 @@ struct LinuxHugepageLimit {
   uint64_t limit = 0;
 };
 
+/// linux.resources.network: net_cls class id and net_prio per-interface priorities (cgroup v1).
+struct LinuxInterfacePriority {
+  std::string name;
+  uint32_t priority = 0;
+};
+struct LinuxNetwork {
+  std::optional<uint32_t> class_id;
+  std::vector<LinuxInterfacePriority> priorities;
+};
+
 /// linux.resources (config-linux.md "Control groups"); filled into a cgroup by CgroupManager.
 struct LinuxResources {
   std::vector<LinuxDeviceCgroup> devices;
@@ -183,6 +193,7 @@ struct LinuxResources {
   std::optional<LinuxPids> pids;
   std::optional<LinuxBlockIO> block_io;
   std::vector<LinuxHugepageLimit> hugepage_limits;
+  std::optional<LinuxNetwork> network;
   std::map<std::string, std::string> unified; // cgroup v2 file name -> value
 };
 

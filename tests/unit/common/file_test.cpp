@@ -1,7 +1,8 @@
 // Tests read_file: whole files larger than one read chunk, empty files, /proc files (size 0 in
-// stat), and the one-line error for a missing file.
+// stat), and the one-line error for a missing file; replace_file and planted symlinks.
 #include "common/file.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -65,6 +66,33 @@ TEST_F(ReadFile, DirectoryIsAnError) {
   auto got = read_file(m_dir);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().errno_value, EISDIR);
+}
+
+} // namespace
+} // namespace isobox
+
+namespace isobox {
+namespace {
+
+// replace_file: a symlink planted at the path or at the old fixed temp name is never followed.
+TEST_F(ReadFile, ReplaceFileNeverFollowsPlantedLinks) {
+  const std::string victim = write("victim", "keep");
+  const std::string path = m_dir + "/pid";
+  ASSERT_EQ(::symlink(victim.c_str(), path.c_str()), 0);
+  ASSERT_EQ(::symlink(victim.c_str(), (path + ".tmp").c_str()), 0);
+  ASSERT_TRUE(replace_file(path, "42", 0644));
+  EXPECT_EQ(*read_file(victim), "keep");
+  EXPECT_EQ(*read_file(path), "42");
+  struct stat st {};
+  ASSERT_EQ(::lstat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+}
+
+TEST_F(ReadFile, ReplaceFileInAMissingDirectoryLeavesNothing) {
+  auto r = replace_file(m_dir + "/no/such/pid", "1", 0644);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("no/such"), std::string::npos) << r.error().message;
 }
 
 } // namespace
