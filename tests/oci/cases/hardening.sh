@@ -350,3 +350,30 @@ PY
   rt delete --force "$CID"
   expect_nothing_left "$CID"
 }
+
+# The pty bind onto /dev/console is checked: a config whose /dev/console cannot take it (here a
+# directory: a tmpfs mounted there) fails the container instead of leaving /dev/console unbound.
+test_console_bind_failure() {
+  new_bundle
+  cfg '.process.terminal = true |
+       .mounts += [{"destination": "/dev/console", "type": "tmpfs", "source": "tmpfs"}]'
+  args /bin/sh -c 'tty; stat -c console=%F /dev/console'
+  python3 "$OCI_TEST_DIR/console_receiver.py" "$WORK/console.sock" "$WORK/console.out" &
+  local receiver=$!
+  wait_for_socket "$WORK/console.sock"
+  CREATED_IDS+=("$CID")
+  RC=0
+  rt create --bundle "$BUNDLE" --console-socket "$WORK/console.sock" "$CID" </dev/null \
+    >/dev/null 2>"$WORK/err" || RC=$?
+  ERR=$(cat "$WORK/err")
+  log "create: exit $RC: $ERR"
+  if [[ $RC == 0 ]]; then
+    rt start "$CID"
+    wait "$receiver" || true
+    log "inside: $(tr '\r\n' '  ' <"$WORK/console.out")"
+    fail "create succeeded with a /dev/console the pty cannot be bound onto"
+  fi
+  kill "$receiver" 2>/dev/null || true
+  expect_match "$ERR" "console" "error"
+  expect_nothing_left "$CID"
+}
