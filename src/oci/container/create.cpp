@@ -19,7 +19,6 @@
 #include "oci/container/saved_spec.hpp"
 #include "oci/linux/apparmor.hpp"
 #include "oci/linux/init.hpp"
-#include "oci/linux/mount_ns.hpp"
 #include "oci/linux/sealed_exe.hpp"
 #include "oci/spec/parse.hpp"
 
@@ -125,7 +124,6 @@ Result<> write_pid_file(const std::string &path, pid_t pid) {
 Result<CreatedContainer> create_container(const CreateOptions &opt) {
   ISOBOX_CHECK(validate_id(opt.id));
   ISOBOX_CHECK(ensure_sealed_exe());
-  ISOBOX_CHECK(rejoin_caller_mount_namespace());
   std::string bundle = ISOBOX_TRY(absolute(opt.bundle));
   BundleSpec read = ISOBOX_TRY(read_bundle_spec(bundle));
   Spec &spec = read.spec;

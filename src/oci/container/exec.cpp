@@ -13,7 +13,6 @@
 #include "oci/container/operations.hpp"
 #include "oci/container/saved_spec.hpp"
 #include "oci/linux/apparmor.hpp"
-#include "oci/linux/mount_ns.hpp"
 #include "oci/linux/namespaces.hpp"
 #include "oci/linux/process_setup.hpp"
 #include "oci/linux/sealed_exe.hpp"
@@ -122,7 +121,6 @@ int wait_exit_code(pid_t pid) {
 
 Result<int> exec_in_container(const ExecOptions &opt) {
   ISOBOX_CHECK(ensure_sealed_exe());
-  ISOBOX_CHECK(rejoin_caller_mount_namespace());
   ContainerState s = ISOBOX_TRY(load_state(opt.root, opt.id));
   ContainerStatus status = current_status(s);
   if (status != ContainerStatus::Running && status != ContainerStatus::Created)

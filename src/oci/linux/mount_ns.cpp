@@ -1,18 +1,12 @@
-// The caller's mount namespace and the propagation of the container's root (see mount_ns.hpp).
+// The propagation of the container's root (see mount_ns.hpp).
 #include "oci/linux/mount_ns.hpp"
 
-#include <fcntl.h>
-#include <sched.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <sstream>
 
 #include "common/file.hpp"
-#include "common/unique_fd.hpp"
 #include "oci/linux/mount_options.hpp"
 
 namespace isobox::oci {
@@ -42,13 +36,6 @@ bool contains_path(const std::string &mp, const std::string &path) {
   return path == mp || (path.starts_with(mp) && path[mp.size()] == '/');
 }
 
-Result<struct stat> stat_path(const std::string &path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) < 0)
-    return sys_error("stat {}", path);
-  return st;
-}
-
 } // namespace
 
 ContainingMount containing_mount(std::string_view mountinfo, const std::string &path) {
@@ -70,29 +57,6 @@ ContainingMount containing_mount(std::string_view mountinfo, const std::string &
       best = ContainingMount{mp, shared};
   }
   return best;
-}
-
-Result<> rejoin_caller_mount_namespace() {
-  pid_t parent = ::getppid();
-  UniqueFd ns(::open(fmt::format("/proc/{}/ns/mnt", parent).c_str(), O_RDONLY | O_CLOEXEC));
-  if (!ns)
-    return sys_error("open the caller's mount namespace");
-  if (::getppid() != parent) // reparented: the fd may name someone else's namespace
-    return make_error("the caller exited while isobox was starting");
-  struct stat theirs {};
-  if (::fstat(ns.get(), &theirs) < 0)
-    return sys_error("stat the caller's mount namespace");
-  struct stat ours = ISOBOX_TRY(stat_path("/proc/self/ns/mnt"));
-  if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev)
-    return {};
-  char cwd[PATH_MAX];
-  if (::getcwd(cwd, sizeof cwd) == nullptr)
-    return sys_error("getcwd");
-  if (::setns(ns.get(), CLONE_NEWNS) < 0)
-    return sys_error("join the caller's mount namespace");
-  if (::chdir(cwd) < 0)
-    return sys_error("chdir {} in the caller's mount namespace", cwd);
-  return {};
 }
 
 Result<> prepare_propagation(unsigned long flags, const std::string &rootfs) {

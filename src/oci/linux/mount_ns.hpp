@@ -1,5 +1,5 @@
-// The mount namespace a container starts from (the caller's) and the propagation of its root
-// (config-linux.md "rootfsPropagation"; runc's prepareRoot, crun's late unbindable).
+// The propagation of the container's root (config-linux.md "rootfsPropagation"; runc's
+// prepareRoot, crun's late unbindable).
 #pragma once
 
 #include <string>
@@ -8,13 +8,6 @@
 #include "common/error.hpp"
 
 namespace isobox::oci {
-
-/// After the sealed re-exec isobox runs in a private copy of its caller's mount namespace, with
-/// "/" a slave: containers must start from the caller's own namespace instead (a container
-/// without a mount namespace inherits it; a new one is a copy of it, with its shared mounts'
-/// peers). Joins the mount namespace of the parent process when it differs from ours; keeps the
-/// working directory by path. A no-op when they are the same (no re-exec happened).
-Result<> rejoin_caller_mount_namespace();
 
 /// The mount point (from mountinfo text) of the mount that contains `path`, and whether it is
 /// shared ("shared:N" among the optional fields). Exposed for unit tests.

@@ -6,8 +6,9 @@
 namespace isobox::oci {
 
 /// Makes sure the running isobox executes from a read-only mount before it starts a container
-/// process: if /proc/self/exe is on a writable mount, enters a private mount namespace, binds
-/// the binary read-only onto itself there and re-executes it with the same argv (once: the
+/// process: if /proc/self/exe is on a writable mount, re-executes it with the same argv from a
+/// read-only bind of the binary: a detached one executed by fd (Linux 5.12: the mount namespace
+/// stays the caller's), or before 5.12 one made in a private mount namespace (once: the
 /// re-executed process finds /proc/self/exe on a read-only mount; no environment variable is
 /// consulted, so none can turn this off). A container process that reaches our executable
 /// through /proc/<pid>/exe (e.g. an entrypoint "#!/proc/self/exe") then gets EROFS on write.

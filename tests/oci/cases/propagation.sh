@@ -85,37 +85,68 @@ test_prop_default_slave() {
 
 # Issue 10 item 13: no "mount" entry in linux.namespaces: the container inherits the runtime's
 # mount namespace (config-linux.md: the runtime MUST NOT create one) and sees its rootfs as "/".
-# runc refuses masked/readonly paths without a mount namespace, so the config has none, and only
-# /proc is mounted; both runtimes leave the mounts in the caller's namespace when the container
-# ends (runc also its rootfs bind), so the test unmounts them before looking for leftovers.
+# The runtime runs in a scratch namespace (a copy of the host's, peers kept) held by a sleeping
+# process, so what it leaves there (mounts: runc also its rootfs bind; runc's rslave of "/") goes
+# with it. runc refuses masked/readonly paths without a mount namespace: the config has none, and
+# only /proc is mounted.
 test_prop_no_mount_namespace() {
   unsupported_by crun "crun runs in crun_wrapper.sh's private mount namespace here"
+  local shared=$WORK/shared
+  mkdir -p "$shared"
+  mount --bind "$shared" "$shared"
+  mount --make-shared "$shared"
+  start_ns_holder
   new_bundle
+  no_mount_ns_config
+  args /bin/sh -c 'echo ns=$(readlink /proc/self/ns/mnt); ls /probe'
+  CREATED_IDS+=("$CID")
+  RC=0
+  OUT=$(rt_in_holder run --bundle "$BUNDLE" "$CID" </dev/null 2>"$WORK/err") || RC=$?
+  ERR=$(cat "$WORK/err")
+  expect_ok
+  expect_eq "$(val ns)" "$(readlink "/proc/$HOLDER/ns/mnt")" "the container's mount namespace"
+  expect_match "$OUT" '/probe' "the rootfs is the container's /"
+  unsupported_by runc "runc 1.1.5 makes the caller's / rslave (its shared mounts stop propagating) and leaves exec in the caller's root"
+  nsenter -t "$HOLDER" -m grep -q " $shared $shared .* shared:" /proc/self/mountinfo ||
+    fail "the caller's shared mount lost its propagation"
+  # exec enters the init's root too.
+  new_bundle
+  no_mount_ns_config
+  args /bin/sleep 100
+  CREATED_IDS+=("$CID")
+  rt_in_holder create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 || fail "create failed"
+  rt_in_holder start "$CID" || fail "start failed"
+  OUT=$(rt_in_holder exec "$CID" /bin/sh -c 'echo ns=$(readlink /proc/self/ns/mnt); ls /probe') ||
+    fail "exec in a container without a mount namespace"
+  expect_eq "$(val ns)" "$(readlink "/proc/$HOLDER/ns/mnt")" "exec's mount namespace"
+  expect_match "$OUT" '/probe' "exec sees the container's /"
+  rt_in_holder delete --force "$CID"
+  kill "$HOLDER"
+  umount "$shared"
+  expect_nothing_left "$CID"
+}
+
+no_mount_ns_config() {
   cfg '.linux.namespaces |= map(select(.type != "mount"))
        | .linux.maskedPaths = [] | .linux.readonlyPaths = []
        | .mounts |= map(select(.destination == "/proc"))'
-  args /bin/sh -c 'echo ns=$(readlink /proc/self/ns/mnt); ls /probe'
-  run_container
-  expect_ok
-  expect_eq "$(val ns)" "$(readlink /proc/self/ns/mnt)" "the container's mount namespace"
-  expect_match "$OUT" '/probe' "the rootfs is the container's /"
-  # exec enters the init's root too (runc 1.1.5 leaves the exec'd process in the caller's root).
-  if [[ $RUNTIME == isobox ]]; then
-    new_bundle
-    cfg '.linux.namespaces |= map(select(.type != "mount"))
-         | .linux.maskedPaths = [] | .linux.readonlyPaths = []
-         | .mounts |= map(select(.destination == "/proc"))'
-    args /bin/sleep 100
-    create_container
-    rt start "$CID"
-    wait_status running
-    OUT=$(rt exec "$CID" /bin/sh -c 'echo ns=$(readlink /proc/self/ns/mnt); ls /probe') ||
-      fail "exec in a container without a mount namespace"
-    expect_eq "$(val ns)" "$(readlink /proc/self/ns/mnt)" "exec's mount namespace"
-    expect_match "$OUT" '/probe' "exec sees the container's /"
-    rt delete --force "$CID"
-  fi
-  local m
-  for m in $(mounts_under_work | sort -r); do umount "$m"; done
-  expect_nothing_left "$CID"
+}
+
+# start_ns_holder: HOLDER, a process in a new mount namespace copied from ours with propagation
+# unchanged (marked, so the cleanup kills it).
+start_ns_holder() {
+  ISOBOX_TEST_MARK=$WORK unshare -m --propagation unchanged sleep 1000 &
+  HOLDER=$!
+  disown "$HOLDER"
+  local tries=50
+  while [[ $(readlink "/proc/$HOLDER/ns/mnt") == "$(readlink /proc/self/ns/mnt)" ]]; do
+    ((tries-- > 0)) || fail "the namespace holder did not start"
+    sleep 0.1
+  done
+}
+
+# rt_in_holder ARGS...: `rt ARGS` run inside HOLDER's mount namespace.
+rt_in_holder() {
+  ISOBOX_TEST_MARK=$WORK timeout -k 5 "$RT_TIMEOUT" nsenter -t "$HOLDER" -m --wd="$PWD" -- \
+    "$RUNTIME_BIN" --root "$STATE_ROOT" "$@"
 }
