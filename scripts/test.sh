@@ -13,7 +13,8 @@ ctest --test-dir build --output-on-failure -j"$jobs" --timeout 900
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DISOBOX_WERROR=ON -DISOBOX_SANITIZE=ON \
   -DISOBOX_BENCH=OFF >/dev/null
 ninja -C build-asan -j"$jobs"
-ctest --test-dir build-asan --output-on-failure -j"$jobs" -L unit --timeout 900
+# `confined`: `isobox wasm run` tests that exercise the real confined path (seccomp + Landlock).
+ctest --test-dir build-asan --output-on-failure -j"$jobs" -L 'unit|confined' --timeout 900
 
 bash scripts/check-format.sh
 for extra in scripts/test.d/*.sh; do

@@ -12,7 +12,13 @@ flags=()
 [[ $mode == unconfined ]] && flags=(--no-confine)
 "$isobox" wasm run "${flags[@]}" "$tmp/m.wasm" 2>"$tmp/err" &
 pid=$!
-sleep 0.7
+# Sample once the guest sleeps in poll_oneoff: the main thread blocked in ppoll (syscall 271 on
+# x86_64, 73 on aarch64), however long loading took (the sanitizer build starts slowly).
+for _ in $(seq 100); do
+  read -r nr _ </proc/$pid/syscall 2>/dev/null || break
+  [[ $nr == 271 || $nr == 73 ]] && break
+  sleep 0.05
+done
 status_text=$(cat /proc/$pid/status 2>/dev/null)
 wait $pid
 rc=$?

@@ -26,6 +26,13 @@ Result<void> confine_wasm_engine(const ConfineOptions &opts);
 /// Sets no_new_privs (needed by both Landlock and an unprivileged seccomp filter).
 Result<void> set_no_new_privs();
 
+/// Sanitizer builds only (a no-op otherwise): does now what the ASan/LSan/UBSan runtimes could
+/// not do once confined. LSan's leak check (it stops the world with clone + ptrace and reads
+/// /proc/self/task) runs now, which also cancels the one at exit; the external symbolizer is
+/// started now (fork + exec, /proc/self/maps, /proc/self/exe) so that a report from the confined
+/// engine is still symbolised through the pipes it already holds. Call before Landlock.
+void prepare_sanitizers_for_confinement();
+
 /// `isobox wasm run --print-syscalls`: prints the full allowlist, one name a line, and a count.
 Result<int> print_allowlist();
 

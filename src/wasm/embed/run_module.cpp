@@ -45,6 +45,7 @@ bool stdio_has_socket() {
 /// no_new_privs and Landlock: before the watchdog thread exists, so that it inherits the domain
 /// (Landlock restricts the calling thread and its future children only).
 Result<void> confine_filesystem(const std::vector<wasi::DirGrant> &grants) {
+  prepare_sanitizers_for_confinement();
   ISOBOX_CHECK(set_no_new_privs());
   std::vector<LandlockDir> dirs;
   for (const auto &g : grants)
