@@ -11,8 +11,8 @@ packages=(
   libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 nodejs
   # container peers and test images
   runc crun containerd busybox-static umoci jq python3 util-linux strace
-  # measurement
-  hyperfine
+  # measurement, and the eval report's check in a headless browser
+  hyperfine chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -83,6 +83,7 @@ int run_cli(int argc, char **argv) {
   add_help_command(app, ctx);
   register_wasm_commands(app, ctx);
   register_oci_commands(app, ctx);
+  register_eval_commands(app, ctx);
   app.parse_complete_callback([&ctx] {
     auto fmt = ctx.global.log_format == "json" ? log::Format::Json : log::Format::Text;
     if (auto r = log::configure(ctx.global.log_path, fmt, ctx.global.debug); !r)

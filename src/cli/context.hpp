@@ -31,5 +31,6 @@ int finish(std::string_view verb, const Result<int> &result);
 /// Registration hooks, one per command family (each lives in its own file).
 void register_wasm_commands(CLI::App &app, Context &ctx);
 void register_oci_commands(CLI::App &app, Context &ctx);
+void register_eval_commands(CLI::App &app, Context &ctx);
 
 } // namespace isobox::cli

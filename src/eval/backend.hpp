@@ -1,0 +1,78 @@
+// A sandbox under test as a small adapter: detection, the command for one run, its memory.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "eval/process.hpp"
+#include "eval/results.hpp"
+
+namespace isobox::eval {
+
+/// Where things are: the isobox binary, the built workloads, a scratch directory for this run.
+struct BackendEnv {
+  std::string isobox;
+  std::string workload_dir;
+  std::string work_dir;
+};
+
+/// One run of a workload: program name and arguments; the token kDirToken in `args` stands for
+/// a writable directory as the sandbox names it.
+struct RunSpec {
+  std::string workload;
+  std::vector<std::string> args;
+};
+inline constexpr const char *kDirToken = "{dir}";
+
+/// Every backend is one file under backends/ implementing this.
+class Backend {
+public:
+  explicit Backend(BackendInfo info) : m_info(std::move(info)) {}
+  virtual ~Backend() = default;
+  Backend(const Backend &) = delete;
+  Backend &operator=(const Backend &) = delete;
+
+  [[nodiscard]] const BackendInfo &info() const { return m_info; }
+  [[nodiscard]] const std::string &name() const { return m_info.name; }
+
+  /// Detects the sandbox and sets it up; an error means "skipped" with that reason.
+  virtual Result<void> prepare(const BackendEnv &env) = 0;
+  /// The command for one run (called before each run, outside the timed span).
+  virtual Result<Command> command(const RunSpec &run) = 0;
+  /// Called right before a timed run (e.g. to reset a cgroup's peak counter).
+  virtual void before_run() {}
+  /// Peak memory of the run just finished, in KiB.
+  virtual long peak_rss_kib(const RunResult &r) { return r.max_rss_kib; }
+  /// Removes whatever prepare() created.
+  virtual void cleanup() {}
+
+protected:
+  BackendInfo m_info;
+};
+
+/// Every backend in report order (native first); each one is skipped or prepared by the caller.
+std::vector<std::unique_ptr<Backend>> make_backends();
+std::vector<std::string> backend_names();
+
+/// Factories, one per backends/*.cpp file.
+std::unique_ptr<Backend> make_native_backend();
+std::unique_ptr<Backend> make_isobox_container_backend();
+std::unique_ptr<Backend> make_runc_backend();
+std::unique_ptr<Backend> make_crun_backend();
+std::unique_ptr<Backend> make_isobox_wasm_backend();
+std::unique_ptr<Backend> make_isobox_wasm_container_backend();
+std::unique_ptr<Backend> make_node_wasi_backend();
+
+/// Helpers shared by the adapters.
+std::string find_in_path(const std::string &program);
+/// First line of `argv`'s stdout (e.g. a --version), or "" when it fails.
+std::string first_output_line(const std::vector<std::string> &argv);
+/// args with kDirToken replaced by `dir`.
+std::vector<std::string> substitute_dir(const std::vector<std::string> &args,
+                                        const std::string &dir);
+/// Runs the hello workload once through `backend` to prove it works.
+Result<void> trial_run(Backend &backend);
+
+} // namespace isobox::eval

@@ -1,0 +1,42 @@
+// Backend "native": the static workload binary with no sandbox, the baseline every ratio uses.
+#include <filesystem>
+
+#include "eval/backend.hpp"
+
+namespace isobox::eval {
+namespace {
+
+class NativeBackend final : public Backend {
+public:
+  NativeBackend() : Backend(BackendInfo{.name = "native", .kind = "baseline"}) {}
+
+  Result<void> prepare(const BackendEnv &env) override {
+    m_env = env;
+    m_dir = env.work_dir + "/io-native";
+    std::error_code ec;
+    std::filesystem::create_directories(m_dir, ec);
+    if (ec)
+      return make_error("mkdir {}: {}", m_dir, ec.message());
+    m_info.version = "gcc -O2 -static (" + first_output_line({"gcc", "--version"}) + ")";
+    m_info.command = env.workload_dir + "/{workload}.native {args}";
+    m_info.memory_method = "wait4 ru_maxrss of the process";
+    return trial_run(*this);
+  }
+
+  Result<Command> command(const RunSpec &run) override {
+    Command cmd{{m_env.workload_dir + "/" + run.workload + ".native"}, ""};
+    for (auto &a : substitute_dir(run.args, m_dir))
+      cmd.argv.push_back(a);
+    return cmd;
+  }
+
+private:
+  BackendEnv m_env;
+  std::string m_dir;
+};
+
+} // namespace
+
+std::unique_ptr<Backend> make_native_backend() { return std::make_unique<NativeBackend>(); }
+
+} // namespace isobox::eval

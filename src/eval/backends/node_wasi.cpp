@@ -1,0 +1,68 @@
+// Backend "node-wasi": the workload's .wasm in Node.js's WASI (node:wasi) on V8, a second,
+// JIT-compiling engine; a small runner script is written into the work directory.
+#include <filesystem>
+#include <fstream>
+
+#include "eval/backend.hpp"
+
+namespace isobox::eval {
+namespace {
+
+// argv: runner.js MODULE HOST_DIR ARGS... ; HOST_DIR is preopened as /data.
+constexpr const char *kRunner = R"(// isobox eval: runs a WASI preview1 module with node:wasi.
+'use strict';
+const { WASI } = require('node:wasi');
+const fs = require('node:fs');
+const [wasmPath, hostDir, ...args] = process.argv.slice(2);
+const wasi = new WASI({ version: 'preview1', args: [wasmPath, ...args], env: {},
+                        preopens: { '/data': hostDir }, returnOnExit: true });
+const bytes = fs.readFileSync(wasmPath);
+WebAssembly.instantiate(bytes, wasi.getImportObject()).then(({ instance }) => {
+  process.exitCode = wasi.start(instance);
+});
+)";
+
+class NodeWasiBackend final : public Backend {
+public:
+  NodeWasiBackend() : Backend(BackendInfo{.name = "node-wasi", .kind = "wasm"}) {}
+
+  Result<void> prepare(const BackendEnv &env) override {
+    m_env = env;
+    m_node = find_in_path("node");
+    if (m_node.empty())
+      return make_error("node not found in PATH (Debian package nodejs)");
+    if (!std::filesystem::exists(env.workload_dir + "/hello.wasm"))
+      return make_error("workloads were not compiled to wasm32-wasi");
+    m_dir = env.work_dir + "/io-node-wasi";
+    m_runner = env.work_dir + "/node-wasi-runner.js";
+    std::error_code ec;
+    std::filesystem::create_directories(m_dir, ec);
+    std::ofstream(m_runner) << kRunner;
+    m_info.version = "node " + first_output_line({m_node, "--version"}) + " (V8, node:wasi)";
+    m_info.command = m_node + " --no-warnings " + m_runner + " " + env.workload_dir +
+                     "/{workload}.wasm " + m_dir + " {args}";
+    m_info.memory_method = "wait4 ru_maxrss of the node process";
+    return trial_run(*this);
+  }
+
+  Result<Command> command(const RunSpec &run) override {
+    Command cmd{{m_node, "--no-warnings", m_runner,
+                 m_env.workload_dir + "/" + run.workload + ".wasm", m_dir},
+                ""};
+    for (auto &a : substitute_dir(run.args, "/data"))
+      cmd.argv.push_back(a);
+    return cmd;
+  }
+
+private:
+  BackendEnv m_env;
+  std::string m_node;
+  std::string m_dir;
+  std::string m_runner;
+};
+
+} // namespace
+
+std::unique_ptr<Backend> make_node_wasi_backend() { return std::make_unique<NodeWasiBackend>(); }
+
+} // namespace isobox::eval

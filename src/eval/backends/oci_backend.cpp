@@ -1,0 +1,125 @@
+// Shared by the OCI backends (isobox-container, runc, crun): one busybox rootfs holding the
+// static workloads, a bundle per backend, `<runtime> run` per sample, memory from a cgroup.
+#include "eval/backends/oci_backend.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "oci/cgroup/cgroup_layout.hpp"
+#include "oci/spec/parse.hpp"
+
+namespace isobox::eval {
+
+namespace fs = std::filesystem;
+
+Result<std::string> shared_rootfs(const BackendEnv &env) {
+  const std::string root = env.work_dir + "/rootfs";
+  if (fs::exists(root + "/bin/busybox"))
+    return root;
+  if (!fs::exists("/bin/busybox"))
+    return make_error("/bin/busybox missing (Debian package busybox-static)");
+  std::error_code ec;
+  for (const char *d : {"bin", "proc", "sys", "dev", "tmp", "w", "scratch", "etc"})
+    fs::create_directories(root + "/" + d, ec);
+  fs::copy_file("/bin/busybox", root + "/bin/busybox", ec);
+  fs::create_symlink("busybox", root + "/bin/sh", ec);
+  for (const auto &entry : fs::directory_iterator(env.workload_dir, ec))
+    if (entry.path().extension() == ".native")
+      fs::copy_file(entry.path(), root + "/w/" + entry.path().filename().string(), ec);
+  fs::permissions(root + "/scratch", fs::perms::all, ec);
+  if (ec)
+    return make_error("building the rootfs {}: {}", root, ec.message());
+  return root;
+}
+
+Result<void> OciBackend::prepare(const BackendEnv &env) {
+  m_env = env;
+  if (::geteuid() != 0)
+    return make_error("needs root (containers are created with real namespaces and cgroups)");
+  m_prefix = ISOBOX_TRY(runtime_prefix(env));
+  const std::string rootfs = ISOBOX_TRY(shared_rootfs(env));
+  m_bundle = env.work_dir + "/bundle-" + name();
+  m_state = env.work_dir + "/state-" + name();
+  std::error_code ec;
+  fs::create_directories(m_bundle, ec);
+  fs::create_directories(m_state, ec);
+  m_rootfs = rootfs;
+  m_cgroup_parent = fmt::format("isobox-eval-{}-{}", ::getpid(), name());
+  setup_memory_cgroup();
+  m_info.command = shell_join(m_prefix) + " --root " + m_state + " run --bundle " + m_bundle +
+                   " <id>   (config.json: process.args = [/w/{workload}.native, {args}])";
+  m_info.memory_method =
+      m_memory_dir.empty()
+          ? "wait4 ru_maxrss of the runtime process and its reaped children (includes the runtime)"
+          : "cgroup v1 memory.max_usage_in_bytes of a parent cgroup holding only the container, "
+            "reset before each run (includes page cache the container touched)";
+  return trial_run(*this);
+}
+
+void OciBackend::setup_memory_cgroup() {
+  auto layout = oci::cgroup::detect_layout();
+  if (!layout || !layout->v1.contains("memory"))
+    return; // cgroup v2 has no resettable peak before kernel 6.12: fall back to rusage
+  const std::string dir = layout->v1.at("memory") + "/" + m_cgroup_parent;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!ec && fs::exists(dir + "/memory.max_usage_in_bytes"))
+    m_memory_dir = dir;
+}
+
+Result<void> OciBackend::write_config(const RunSpec &run) {
+  auto spec = oci::default_spec_json(false);
+  spec["process"]["terminal"] = false;
+  nlohmann::ordered_json args = nlohmann::ordered_json::array();
+  args.push_back("/w/" + run.workload + ".native");
+  for (auto &a : substitute_dir(run.args, "/scratch"))
+    args.push_back(a);
+  spec["process"]["args"] = args;
+  spec["root"]["path"] = m_rootfs;
+  spec["root"]["readonly"] = false;
+  spec["hostname"] = "isobox-eval";
+  spec["linux"]["cgroupsPath"] = fmt::format("/{}/{}", m_cgroup_parent, m_next_id);
+  std::ofstream out(m_bundle + "/config.json");
+  out << spec.dump(1);
+  if (!out.flush())
+    return sys_error("write {}/config.json", m_bundle);
+  return {};
+}
+
+Result<Command> OciBackend::command(const RunSpec &run) {
+  ++m_next_id;
+  ISOBOX_CHECK(write_config(run));
+  Command cmd{m_prefix, ""};
+  for (const std::string &a :
+       {std::string("--root"), m_state, std::string("run"), std::string("--bundle"), m_bundle,
+        fmt::format("ev-{}-{}", ::getpid(), m_next_id)})
+    cmd.argv.push_back(a);
+  return cmd;
+}
+
+void OciBackend::before_run() {
+  if (!m_memory_dir.empty())
+    std::ofstream(m_memory_dir + "/memory.max_usage_in_bytes") << "0";
+}
+
+long OciBackend::peak_rss_kib(const RunResult &r) {
+  if (m_memory_dir.empty())
+    return r.max_rss_kib;
+  std::ifstream in(m_memory_dir + "/memory.max_usage_in_bytes");
+  long bytes = 0;
+  in >> bytes;
+  return bytes / 1024;
+}
+
+void OciBackend::cleanup() {
+  auto layout = oci::cgroup::detect_layout();
+  if (!layout)
+    return;
+  for (const auto &[controller, mount] : layout->v1)
+    ::rmdir((mount + "/" + m_cgroup_parent).c_str());
+  if (!layout->unified.empty())
+    ::rmdir((layout->unified + "/" + m_cgroup_parent).c_str());
+}
+
+} // namespace isobox::eval

@@ -1,0 +1,42 @@
+// Shared by the OCI backends (isobox-container, runc, crun): one busybox rootfs holding the
+// static workloads, a bundle per backend, `<runtime> run` per sample, memory from a cgroup.
+#pragma once
+
+#include "eval/backend.hpp"
+
+namespace isobox::eval {
+
+/// An OCI runtime driven as `PREFIX... --root STATE run --bundle BUNDLE ID`.
+class OciBackend : public Backend {
+public:
+  explicit OciBackend(BackendInfo info) : Backend(std::move(info)) {}
+
+  Result<void> prepare(const BackendEnv &env) override;
+  Result<Command> command(const RunSpec &run) override;
+  void before_run() override;
+  long peak_rss_kib(const RunResult &r) override;
+  void cleanup() override;
+
+protected:
+  /// The runtime's argv prefix (binary, wrapper) or an error saying why it is missing.
+  virtual Result<std::vector<std::string>> runtime_prefix(const BackendEnv &env) = 0;
+
+private:
+  Result<void> write_config(const RunSpec &run);
+  void setup_memory_cgroup();
+
+  BackendEnv m_env;
+  std::vector<std::string> m_prefix;
+  std::string m_bundle;
+  std::string m_rootfs;
+  std::string m_state;
+  std::string m_cgroup_parent; // "isobox-eval-<pid>-<backend>"
+  std::string m_memory_dir;    // v1 memory controller dir of the parent, "" when unusable
+  int m_next_id = 0;
+};
+
+/// Builds (once per work dir) the rootfs every OCI backend shares: busybox-static and the
+/// workloads' static binaries under /w, a writable /scratch.
+Result<std::string> shared_rootfs(const BackendEnv &env);
+
+} // namespace isobox::eval

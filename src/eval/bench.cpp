@@ -1,0 +1,205 @@
+// `isobox eval bench`: runs every selected workload in every available backend and measures:
+// paired timings against native, density, crossover curves.
+#include "eval/bench.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+#include "eval/bench_runner.hpp"
+#include "eval/machine.hpp"
+#include "eval/workloads.hpp"
+
+namespace isobox::eval {
+namespace {
+
+struct Plan {
+  const BenchOptions &opt;
+  int samples;
+  double timeout_s;
+  std::vector<Backend *> active; // prepared backends, native first
+  Backend *native = nullptr;
+  Progress *progress = nullptr;
+};
+
+// Warm-up, then samples; for a non-native backend every round also runs native, alternating
+// which goes first, and the per-round ratio backend/native is kept.
+Measurement measure(Plan &plan, Backend &b, const Workload &w, const std::string &expected) {
+  Measurement m{.backend = b.name(), .workload = w.name, .kind = w.kind};
+  m.size = plan.opt.quick ? w.quick_size : w.full_size;
+  const RunSpec spec = make_spec(w.name, m.size, w.needs_dir);
+  const bool paired = &b != plan.native;
+  std::vector<double> peaks;
+  for (int i = -plan.opt.warmup; i < plan.samples; i++) {
+    std::optional<CheckedRun> base;
+    const bool native_first = paired && i % 2 != 0;
+    if (native_first)
+      base = checked_run(*plan.native, spec, expected, plan.timeout_s).value_or(CheckedRun{});
+    auto run = checked_run(b, spec, expected, plan.timeout_s);
+    if (paired && !native_first)
+      base = checked_run(*plan.native, spec, expected, plan.timeout_s).value_or(CheckedRun{});
+    plan.progress->step(b.name(), w.name, std::max(i + 1, 0), plan.samples);
+    if (!run) {
+      m.error = run.error().message;
+      return m;
+    }
+    if (i < 0)
+      continue;
+    m.samples_s.push_back(run->seconds);
+    peaks.push_back(static_cast<double>(run->peak_kib));
+    if (paired && base && base->seconds > 0)
+      m.ratios.push_back(run->seconds / base->seconds);
+  }
+  m.ok = true;
+  m.summary = summarize(m.samples_s);
+  m.peak_rss_kib = static_cast<long>(median(peaks));
+  if (!m.ratios.empty()) {
+    m.ratio_median = median(m.ratios);
+    m.ratio_ci = bootstrap_median_ci(m.ratios);
+  }
+  return m;
+}
+
+std::string describe(const Measurement &m) {
+  if (!m.ok)
+    return fmt::format("{:<22} {:<11} FAILED: {}", m.backend, m.workload, m.error);
+  std::string ratio = m.ratios.empty() ? "" : fmt::format("  x{:.2f} native", m.ratio_median);
+  return fmt::format("{:<22} {:<11} median {:.2f} ms{}", m.backend, m.workload,
+                     m.summary.median * 1000, ratio);
+}
+
+void run_workloads(Plan &plan, BenchSection &bench) {
+  for (const auto &name : plan.opt.workloads) {
+    const Workload &w = *find_workload(name);
+    const int size = plan.opt.quick ? w.quick_size : w.full_size;
+    std::string expected = w.expected;
+    std::string ref_error;
+    if (expected.empty()) {
+      auto ref =
+          checked_run(*plan.native, make_spec(w.name, size, w.needs_dir), "", plan.timeout_s);
+      ref ? expected = ref->output : ref_error = "native reference run: " + ref.error().message;
+    }
+    for (Backend *b : plan.active) {
+      Measurement m{.backend = b->name(), .workload = w.name, .kind = w.kind, .size = size};
+      if (ref_error.empty())
+        m = measure(plan, *b, w, expected);
+      else
+        m.error = ref_error;
+      plan.progress->done(describe(m));
+      bench.measurements.push_back(std::move(m));
+    }
+  }
+}
+
+// Total time against size for one backend: the median of a few runs at each size, checked
+// against native's answer at that size.
+CrossoverCurve sweep(Plan &plan, Backend &b, std::map<int, std::string> &answers) {
+  CrossoverCurve c{.backend = b.name(), .workload = kCrossoverWorkload};
+  const int runs = plan.opt.quick ? 1 : 3;
+  for (int size : crossover_sizes(plan.opt.quick)) {
+    std::vector<double> times;
+    for (int i = 0; i < runs; i++) {
+      auto r =
+          checked_run(b, make_spec(kCrossoverWorkload, size, false), answers[size], plan.timeout_s);
+      plan.progress->step(b.name(), "crossover", i + 1, runs);
+      if (!r)
+        return c; // a failed size ends the curve; the report shows the sizes that worked
+      if (answers[size].empty())
+        answers[size] = r->output;
+      times.push_back(r->seconds);
+    }
+    c.sizes.push_back(size);
+    c.median_s.push_back(median(times));
+  }
+  std::vector<double> xs(c.sizes.begin(), c.sizes.end());
+  c.fit = fit_line(xs, c.median_s);
+  return c;
+}
+
+int planned_runs(const Plan &plan) {
+  const int per = plan.opt.warmup + plan.samples;
+  int runs = 0;
+  for (const Backend *b : plan.active)
+    runs += static_cast<int>(plan.opt.workloads.size()) * per * (b == plan.native ? 1 : 2);
+  if (plan.opt.crossover)
+    runs += static_cast<int>(plan.active.size() * crossover_sizes(plan.opt.quick).size()) *
+            (plan.opt.quick ? 1 : 3);
+  return runs;
+}
+
+} // namespace
+
+int default_samples(bool quick) { return quick ? 5 : 10; }
+
+Result<Results> run_bench(const BenchOptions &opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::error_code ec;
+  std::filesystem::create_directories(opt.work_dir, ec);
+  if (ec)
+    return make_error("mkdir {}: {}", opt.work_dir, ec.message());
+  Results results;
+  results.machine = describe_machine(first_output_line({opt.isobox, "--version"}));
+  results.node = results.machine.hostname;
+  auto backends = make_backends();
+  const BackendEnv env{opt.isobox, opt.workload_dir, opt.work_dir};
+  Plan plan{opt, opt.samples > 0 ? opt.samples : default_samples(opt.quick),
+            opt.quick ? 60.0 : 600.0};
+  for (auto &b : backends) {
+    const bool chosen =
+        b->name() == "native" || std::ranges::find(opt.backends, b->name()) != opt.backends.end();
+    auto ready = chosen ? b->prepare(env) : make_error("not selected (--backends)");
+    BackendInfo info = b->info();
+    info.available = ready.has_value();
+    info.skip_reason = ready ? "" : ready.error().message;
+    if (ready)
+      plan.active.push_back(b.get());
+    results.backends.push_back(info);
+    fmt::print(stderr, "backend {:<22} {}\n", b->name(),
+               ready ? "ready: " + info.version : "skipped: " + info.skip_reason);
+  }
+  if (plan.active.empty() || plan.active.front()->name() != "native")
+    return make_error("the native baseline does not work: {}",
+                      results.backends.front().skip_reason);
+  plan.native = plan.active.front();
+  Progress progress(planned_runs(plan), opt.tty);
+  plan.progress = &progress;
+  BenchSection &bench = results.bench;
+  results.has_bench = true;
+  bench.quick = opt.quick;
+  bench.samples = plan.samples;
+  bench.warmup = opt.warmup;
+  bench.workloads = opt.workloads;
+  run_workloads(plan, bench);
+  if (opt.density) {
+    bench.density_method = "idle instances started together (up to the cap), each instance's "
+                           "processes' PSS summed from /proc/<pid>/smaps_rollup; fits = budget / "
+                           "PSS per instance (kernel objects such as namespaces and cgroups are "
+                           "not counted)";
+    for (Backend *b : plan.active) {
+      bench.density.push_back(measure_density(*b, opt.quick ? 64 : 1024, opt.quick ? 3 : 16));
+      const Density &d = bench.density.back();
+      progress.done(d.ok ? fmt::format("{:<22} density     {:.0f} KiB/instance, {} fit in {} MiB",
+                                       d.backend, d.per_instance_kib, d.fits, d.budget_mib)
+                         : fmt::format("{:<22} density     FAILED: {}", d.backend, d.error));
+    }
+  }
+  if (opt.crossover) {
+    bench.crossover_workload = kCrossoverWorkload;
+    std::map<int, std::string> answers;
+    for (Backend *b : plan.active) {
+      bench.crossover.push_back(sweep(plan, *b, answers));
+      progress.done(fmt::format("{:<22} crossover   {} sizes", b->name(),
+                                bench.crossover.back().sizes.size()));
+    }
+  }
+  progress.finish();
+  for (auto &b : backends)
+    b->cleanup();
+  results.machine.load_after = load_average();
+  results.machine.duration_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return results;
+}
+
+} // namespace isobox::eval

@@ -1,0 +1,7 @@
+/* Startup workload: prints one line and exits; the time is process start to exit. */
+#include <stdio.h>
+
+int main(void) {
+  puts("hello, world");
+  return 0;
+}
