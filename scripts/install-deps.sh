@@ -10,7 +10,7 @@ packages=(
   wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
   libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 nodejs
   # container peers and test images
-  runc crun containerd busybox-static umoci jq python3 util-linux strace
+  runc crun containerd busybox-static umoci jq python3 python3-yaml util-linux strace
   # measurement, and the eval report's check in a headless browser
   hyperfine chromium
 )
