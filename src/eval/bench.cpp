@@ -39,7 +39,9 @@ Measurement measure(Plan &plan, Backend &b, const Workload &w, const std::string
     auto run = checked_run(b, spec, expected, plan.timeout_s);
     if (paired && !native_first)
       base = checked_run(*plan.native, spec, expected, plan.timeout_s).value_or(CheckedRun{});
-    plan.progress->step(b.name(), w.name, std::max(i + 1, 0), plan.samples);
+    plan.progress->step(b.name(), w.name,
+                        i < 0 ? std::string("warm-up")
+                              : fmt::format("sample {}/{}", i + 1, plan.samples));
     if (!run) {
       m.error = run.error().message;
       return m;
@@ -102,7 +104,8 @@ CrossoverCurve sweep(Plan &plan, Backend &b, std::map<int, std::string> &answers
     for (int i = 0; i < runs; i++) {
       auto r =
           checked_run(b, make_spec(kCrossoverWorkload, size, false), answers[size], plan.timeout_s);
-      plan.progress->step(b.name(), "crossover", i + 1, runs);
+      plan.progress->step(b.name(), "crossover",
+                          fmt::format("size {} run {}/{}", size, i + 1, runs));
       if (!r)
         return c; // a failed size ends the curve; the report shows the sizes that worked
       if (answers[size].empty())
@@ -120,8 +123,8 @@ CrossoverCurve sweep(Plan &plan, Backend &b, std::map<int, std::string> &answers
 int planned_runs(const Plan &plan) {
   const int per = plan.opt.warmup + plan.samples;
   int runs = 0;
-  for (const Backend *b : plan.active)
-    runs += static_cast<int>(plan.opt.workloads.size()) * per * (b == plan.native ? 1 : 2);
+  for (std::size_t b = 0; b < plan.active.size(); b++)
+    runs += static_cast<int>(plan.opt.workloads.size()) * per; // one step per (paired) round
   if (plan.opt.crossover)
     runs += static_cast<int>(plan.active.size() * crossover_sizes(plan.opt.quick).size()) *
             (plan.opt.quick ? 1 : 3);

@@ -14,14 +14,15 @@ double Progress::elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
 }
 
-void Progress::step(const std::string &backend, const std::string &workload, int i, int n) {
+void Progress::step(const std::string &backend, const std::string &workload,
+                    const std::string &which) {
   m_done = std::min(m_done + 1, m_total);
   if (!m_tty)
     return;
   const double t = elapsed();
   const double eta = t / m_done * (m_total - m_done);
-  fmt::print(stderr, "\r\033[K[{:3}%] {:<22} {:<11} sample {}/{}  elapsed {:.0f}s  ETA {:.0f}s",
-             m_done * 100 / m_total, backend, workload, i, n, t, eta);
+  fmt::print(stderr, "\r\033[K[{:3}%] {:<22} {:<11} {}  elapsed {:.0f}s  ETA {:.0f}s",
+             m_done * 100 / m_total, backend, workload, which, t, eta);
 }
 
 void Progress::done(const std::string &line) {

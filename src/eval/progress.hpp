@@ -10,8 +10,8 @@ class Progress {
 public:
   /// `total_runs`: how many process runs the whole bench plans (for the ETA).
   Progress(int total_runs, bool tty);
-  /// One run finished: backend, workload, sample index i of n.
-  void step(const std::string &backend, const std::string &workload, int i, int n);
+  /// One run (or paired round) finished: backend, workload, which one ("sample 3/10").
+  void step(const std::string &backend, const std::string &workload, const std::string &which);
   /// A finished (backend, workload) with its one-line outcome.
   void done(const std::string &line);
   void finish();
