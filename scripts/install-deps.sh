@@ -4,13 +4,16 @@ set -euo pipefail
 packages=(
   # build
   g++ cmake ninja-build pkg-config clang-format clang-tidy
-  libfmt-dev nlohmann-json3-dev libcli11-dev libseccomp-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libfmt-dev nlohmann-json3-dev libcli11-dev libseccomp-dev libsystemd-dev libgtest-dev libgmock-dev
+  libbenchmark-dev
   llvm-14-dev
   # wasm test inputs and references
   wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
   libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 nodejs
   # container peers and test images
   runc crun containerd busybox-static umoci jq python3 python3-yaml util-linux strace
+  # --systemd-cgroup tests: a private bus and a stand-in for systemd's manager
+  dbus-daemon python3-dbus python3-gi
   # measurement, and the eval report's check in a headless browser
   hyperfine chromium
 )

@@ -28,7 +28,7 @@ void add_global_options(CLI::App &app, GlobalOptions &g) {
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--debug", g.debug, "enable debug logging");
   app.add_flag("--systemd-cgroup", g.systemd_cgroup,
-               "accepted for runc compatibility; cgroupsPath is used as a path (see README)");
+               "create the cgroup as a systemd scope over D-Bus (cgroupsPath slice:prefix:name)");
 }
 
 void add_help_command(CLI::App &app, Context &ctx) {

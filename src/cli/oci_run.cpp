@@ -17,6 +17,7 @@ void register_oci_run(CLI::App &app, Context &ctx) {
   cmd->add_flag("-d,--detach", *detach, "return once the container started");
   cmd->callback([&ctx, o, detach] {
     o->root = ctx.global.root;
+    o->systemd_cgroup = ctx.global.systemd_cgroup;
     ctx.exit_code = finish("run", oci::run_container(*o, *detach));
   });
 }

@@ -43,10 +43,12 @@ public:
 
 /// Builds the manager for a container. `cgroups_path` is linux.cgroupsPath as containerd passes
 /// it: empty (-> "/isobox/<container_id>"), an absolute path ("/k8s.io/<id>"), or the systemd
-/// form "slice:prefix:name" (mapped to a path, see README "--systemd-cgroup"). Nothing is
-/// created on disk until create().
+/// form "slice:prefix:name" (mapped to a path). `systemd` (--systemd-cgroup, saved in
+/// state.json) picks the systemd driver: the scope is asked of systemd over D-Bus and the path
+/// must then be of the systemd form. Nothing is created until create().
 Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const LinuxResources &resources,
                                                            std::string cgroups_path,
-                                                           std::string container_id);
+                                                           std::string container_id,
+                                                           bool systemd = false);
 
 } // namespace isobox::oci

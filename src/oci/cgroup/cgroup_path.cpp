@@ -75,7 +75,8 @@ Result<CgroupPath> resolve_systemd(std::string_view text, std::string_view id) {
   std::string unit = name.ends_with(".slice") ? std::string(name)
                      : parts[1].empty()       ? fmt::format("{}.scope", name)
                                               : fmt::format("{}-{}.scope", parts[1], name);
-  return CgroupPath{clean_path(fmt::format("{}/{}", base, unit)), false};
+  std::string path = clean_path(fmt::format("{}/{}", base, unit));
+  return CgroupPath{std::move(path), false, std::move(unit), std::string(slice)};
 }
 
 bool looks_like_systemd(std::string_view text) {

@@ -13,6 +13,8 @@ namespace isobox::oci::cgroup {
 struct CgroupPath {
   std::string path;
   bool relative = false;
+  std::string unit;  ///< systemd form only: "<prefix>-<name>.scope" (or the name if a slice)
+  std::string slice; ///< systemd form only: the parent slice ("system.slice" when empty)
 };
 
 /// Resolves linux.cgroupsPath as containerd passes it (runtime-spec config-linux.md
@@ -21,8 +23,8 @@ struct CgroupPath {
 ///  - "/k8s.io/<id>"  -> itself, lexically cleaned (".." cannot climb above the root)
 ///  - "a/b"           -> relative to the runtime's own cgroup
 ///  - "slice:prefix:name" (containerd with SystemdCgroup = true) -> the path systemd would give
-///    that scope: "/<expanded slice>/<prefix>-<name>.scope". isobox does not talk to systemd;
-///    it creates that directory itself (see docs/cgroups.md).
+///    that scope: "/<expanded slice>/<prefix>-<name>.scope" (with `unit` and `slice` set for
+///    the systemd driver, see docs/cgroups.md).
 Result<CgroupPath> resolve_cgroup_path(std::string_view cgroups_path, std::string_view id,
                                        bool systemd);
 

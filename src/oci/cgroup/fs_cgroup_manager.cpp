@@ -13,6 +13,7 @@
 #include "oci/cgroup/cgroup_v1.hpp"
 #include "oci/cgroup/cgroup_v2.hpp"
 #include "oci/cgroup/device_bpf.hpp"
+#include "oci/cgroup/systemd_cgroup_manager.hpp"
 
 namespace isobox::oci::cgroup {
 namespace {
@@ -256,13 +257,20 @@ namespace isobox::oci {
 
 Result<std::unique_ptr<CgroupManager>> make_cgroup_manager(const LinuxResources &resources,
                                                            std::string cgroups_path,
-                                                           std::string container_id) {
+                                                           std::string container_id, bool systemd) {
   (void)resources; // written by create(); the path alone identifies the cgroup
-  auto made = cgroup::make_fs_cgroup_manager(
-      cgroup::CgroupConfig{std::move(container_id), std::move(cgroups_path), false});
-  if (!made)
-    return std::unexpected(made.error());
-  return std::unique_ptr<CgroupManager>(std::move(*made));
+  const cgroup::CgroupConfig config{container_id, cgroups_path, systemd};
+  auto fs = ISOBOX_TRY(cgroup::make_fs_cgroup_manager(config));
+  if (!systemd)
+    return std::unique_ptr<CgroupManager>(std::move(fs));
+  const auto resolved = ISOBOX_TRY(cgroup::resolve_cgroup_path(cgroups_path, container_id, true));
+  if (resolved.unit.empty())
+    return make_error("--systemd-cgroup needs linux.cgroupsPath as slice:prefix:name, not {:?}",
+                      cgroups_path);
+  cgroup::systemd::ScopeSpec scope{resolved.unit, resolved.slice,
+                                   fmt::format("isobox container {}", container_id), 0};
+  return std::unique_ptr<CgroupManager>(
+      std::make_unique<cgroup::SystemdCgroupManager>(std::move(fs), std::move(scope)));
 }
 
 } // namespace isobox::oci

@@ -19,7 +19,7 @@ namespace isobox::oci::cgroup {
 struct CgroupConfig {
   std::string id;           ///< container id (default path /isobox/<id>)
   std::string cgroups_path; ///< linux.cgroupsPath as given (may be empty or slice:prefix:name)
-  bool systemd = false;     ///< --systemd-cgroup (only changes the default path)
+  bool systemd = false;     ///< --systemd-cgroup (changes the default path)
 };
 
 /// One container's cgroup on every mounted hierarchy. Directories are keyed as runc's

@@ -163,10 +163,12 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
 
   LinuxResources res = spec.linux->resources.value_or(LinuxResources{});
   res.devices = cgroup::with_configured_devices(std::move(res.devices), spec.linux->devices);
-  cleanup.cgroup = ISOBOX_TRY(make_cgroup_manager(res, spec.linux->cgroups_path, opt.id));
+  cleanup.cgroup =
+      ISOBOX_TRY(make_cgroup_manager(res, spec.linux->cgroups_path, opt.id, opt.systemd_cgroup));
   CgroupManager &cgroup = *cleanup.cgroup;
   state.cgroup_path = spec.linux->cgroups_path;
   state.resources = res;
+  state.systemd_cgroup = opt.systemd_cgroup;
   state.resources.devices.clear(); // not updatable; the bundle keeps them
   ISOBOX_CHECK(cgroup.create(res));
 

@@ -32,7 +32,7 @@ Result<> delete_container(const std::string &root, const std::string &id, bool f
   if ((status == ContainerStatus::Running || status == ContainerStatus::Paused) && !force)
     return make_error("cannot delete container {} that is not stopped: {}", id,
                       status_name(status));
-  auto cgroup = make_cgroup_manager({}, s.cgroup_path, id);
+  auto cgroup = make_cgroup_manager({}, s.cgroup_path, id, s.systemd_cgroup);
   if (status == ContainerStatus::Paused && cgroup)
     (void)(*cgroup)->thaw();
   if (status != ContainerStatus::Stopped)

@@ -21,6 +21,7 @@ struct CreateOptions {
   std::string console_socket;
   bool no_pivot = false;
   bool no_new_keyring = false;
+  bool systemd_cgroup = false; // global --systemd-cgroup: ask systemd for a scope over D-Bus
   int preserve_fds = 0;
   int console_fd = -1; // an already connected console socket (used by `run` for its own pty)
 };

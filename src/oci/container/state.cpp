@@ -83,7 +83,8 @@ Result<> save_state(const ContainerState &s) {
                       {"owner", s.owner},
                       {"annotations", s.annotations},
                       {"cgroup_path", s.cgroup_path},
-                      {"resources", resources_to_json(s.resources)}};
+                      {"resources", resources_to_json(s.resources)},
+                      {"systemd_cgroup", s.systemd_cgroup}};
   std::string text = j.dump();
   std::string tmp = s.state_dir + "/state.json.tmp";
   UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
@@ -121,6 +122,7 @@ Result<ContainerState> load_state(const std::string &root, const std::string &id
   } catch (const nlohmann::json::exception &e) {
     return make_error("{}/state.json is corrupt: {}", dir, e.what());
   }
+  s.systemd_cgroup = j.value("systemd_cgroup", false);
   if (auto it = j.find("resources"); it != j.end()) // absent in states written before `update`
     s.resources = ISOBOX_TRY(parse_resources(it->dump(), dir + "/state.json: resources"));
   s.state_dir = dir;

@@ -26,9 +26,10 @@ struct ContainerState {
   std::string created; // RFC 3339 with nanoseconds, UTC
   uid_t owner = 0;
   std::map<std::string, std::string> annotations;
-  std::string cgroup_path;  // as passed to make_cgroup_manager
-  LinuxResources resources; // linux.resources as created and then updated (no devices)
-  std::string state_dir;    // <root>/<id> (not saved; filled on load)
+  std::string cgroup_path;     // as passed to make_cgroup_manager
+  LinuxResources resources;    // linux.resources as created and then updated (no devices)
+  bool systemd_cgroup = false; // --systemd-cgroup at create: the cgroup is a systemd scope
+  std::string state_dir;       // <root>/<id> (not saved; filled on load)
 };
 
 /// Container ids: [A-Za-z0-9][A-Za-z0-9_.+-]* up to 1024 chars (runc's rule), no path tricks.

@@ -15,7 +15,7 @@ Result<> update_container(const std::string &root, const std::string &id,
   if (update.memory && (update.memory->kernel || update.memory->kernel_tcp))
     log::warn("kernel memory limits are ignored (deprecated by the kernel, as in runc)");
   LinuxResources merged = cgroup::merge_resources(s.resources, update);
-  auto manager = ISOBOX_TRY(make_cgroup_manager({}, s.cgroup_path, id));
+  auto manager = ISOBOX_TRY(make_cgroup_manager({}, s.cgroup_path, id, s.systemd_cgroup));
   ISOBOX_CHECK(manager->update(merged));
   s.resources = std::move(merged);
   return save_state(s);

@@ -38,10 +38,9 @@ Json linux_features() {
   return Json{
       {"namespaces", {"cgroup", "ipc", "mount", "network", "pid", "user", "uts"}},
       {"capabilities", known_capabilities()},
-      // systemd: false because isobox maps "slice:prefix:name" to a cgroupfs path itself and
-      // never asks systemd to create a scope (docs/cgroups.md).
+      // systemd: --systemd-cgroup asks systemd for a transient scope (docs/cgroups.md).
       {"cgroup",
-       {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}}},
+       {{"v1", true}, {"v2", true}, {"systemd", true}, {"systemdUser", false}, {"rdma", false}}},
       {"seccomp", seccomp_features()},
       {"apparmor", {{"enabled", false}}},
       {"selinux", {{"enabled", false}}},
