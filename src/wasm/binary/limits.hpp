@@ -24,5 +24,9 @@ inline constexpr uint32_t kBrTableTargets = 65'520;  ///< per br_table (V8's)
 inline constexpr uint32_t kElemItems = 10'000'000;   ///< items of one element segment
 // Ours (no V8/wasmparser counterpart: they bound these by the function size only).
 inline constexpr uint32_t kControlDepth = 65'536; ///< nested blocks/loops/ifs in one function
+/// Operand types the validator may move or compare per byte of code (all bodies together), plus
+/// kWorkFree: keeps validation linear when few-byte instructions move up to 1000 values each.
+inline constexpr uint64_t kWorkPerCodeByte = 8;
+inline constexpr uint64_t kWorkFree = 4'000'000;
 
 } // namespace isobox::wasm::limits

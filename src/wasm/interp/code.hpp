@@ -29,6 +29,7 @@ namespace isobox::wasm {
 
 #define ISOBOX_INTERNAL_OPS(X)                                                                     \
   X(Copy)           /* dst src */                                                                  \
+  X(CopyRange)      /* dst src n: n cells, ranges may overlap (a branch with many values) */       \
   X(Const32)        /* dst imm32 (zero-extended) */                                                \
   X(Const64)        /* dst lo hi */                                                                \
   X(Jump)           /* off */                                                                      \

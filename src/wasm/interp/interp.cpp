@@ -192,6 +192,10 @@ L_Copy:
   S(1) = S(2);
   ip += 3;
   NEXT();
+L_CopyRange:
+  std::memmove(fp + ip[1], fp + ip[2], sizeof(uint64_t) * ip[3]);
+  ip += 4;
+  NEXT();
 L_Const32:
   S(1) = ip[2];
   ip += 3;

@@ -6,48 +6,70 @@
 
 namespace isobox::wasm::compiler {
 
+/// Sizes the scratch buffers for this function's locals (they only grow, and come back clean).
+void FuncCompiler::prepare_locals() {
+  uint32_t n = static_cast<uint32_t>(m_type->params.size());
+  for (auto [count, type] : m_body.locals) {
+    n += count;
+    m_local_ends.push_back(n);
+  }
+  m_fss = n;
+  if (m_scratch.local_use.size() < n) {
+    m_scratch.local_use.resize(n, kUnseen);
+    m_scratch.alias_at.resize(n);
+  }
+}
+
 Result<CompiledFunc> FuncCompiler::run() {
-  if (m_body.local_count > 50'000'000)
-    return make_error("too many locals");
-  m_locals = m_type->params;
-  for (auto [n, t] : m_body.locals)
-    m_locals.insert(m_locals.end(), n, t);
-  m_fss = static_cast<uint32_t>(m_locals.size());
+  prepare_locals();
   m_out.num_params = static_cast<uint32_t>(m_type->params.size());
   m_out.num_results = static_cast<uint32_t>(m_type->results.size());
   m_out.num_locals = static_cast<uint32_t>(m_body.local_count);
-  m_local_use.assign(m_locals.size(), kUnseen);
-  m_ctrl.push_back(Ctrl{Opcode::Block, {}, m_type->results, 0});
+  static const std::vector<ValType> kNone;
+  m_ctrl.push_back(Ctrl{Opcode::Block, &kNone, &m_type->results, 0});
   Reader r(m_body.code, m_body.code_offset);
   InstrReader ir(r);
-  while (!m_ctrl.empty()) {
+  for (uint32_t n = 0; !m_ctrl.empty(); ++n) {
     if (r.at_end())
       return make_error("unexpected end");
+    if (n % kInterruptStride == 0 && m_scratch.interrupt &&
+        m_scratch.interrupt->load(std::memory_order_relaxed))
+      return make_error("interrupted");
     Instr in = ISOBOX_TRY(ir.next());
     ISOBOX_CHECK(instr(in));
+    if (m_scratch.work > m_scratch.work_budget)
+      return make_error("module too complex: operand moves above {} per code byte "
+                        "(implementation limit)",
+                        limits::kWorkPerCodeByte);
   }
   m_out.frame_size = std::max(m_fss + m_max_height, m_out.num_results) + 1;
   m_out.fuel_cost = m_fuel.front();
-  // Only the span of locals read before a dominating write is zeroed on entry.
-  m_out.zero_begin = m_out.num_params;
-  for (uint32_t i = m_out.num_params; i < m_locals.size(); ++i)
-    if (m_local_use[i] == kReadFirst) {
-      if (m_out.zero_count == 0)
-        m_out.zero_begin = i;
-      m_out.zero_count = i + 1 - m_out.zero_begin;
-    }
-  emit_null_prologue();
+  finish_locals();
   return std::move(m_out);
 }
 
-/// A reference-typed local starts as null (spec 4.4.10, default values), not as the zero the
-/// frame entry writes: each such local read before written gets `ref.null` in a prologue.
-void FuncCompiler::emit_null_prologue() {
+/// Only the span of locals read before a dominating write is zeroed on entry; reference-typed
+/// ones among them get null (spec 4.4.10, default values), not the zero the frame entry
+/// writes, from a `ref.null` prologue. Leaves the scratch clean for the next function.
+void FuncCompiler::finish_locals() {
   std::vector<uint32_t> prologue;
   const auto handler = static_cast<uint32_t>(m_handlers[static_cast<unsigned>(IOp::Const64)]);
-  for (uint32_t i = m_out.num_params; i < m_locals.size(); ++i)
-    if (m_local_use[i] == kReadFirst && is_ref(m_locals[i]))
-      prologue.insert(prologue.end(), {handler, i, 0xffffffffu, 0xffffffffu});
+  uint32_t lo = UINT32_MAX, hi = 0;
+  for (uint32_t i : m_scratch.used) {
+    if (m_scratch.local_use[i] == kReadFirst) {
+      lo = std::min(lo, i);
+      hi = std::max(hi, i + 1);
+      if (is_ref(local_type(i)))
+        prologue.insert(prologue.end(), {handler, i, 0xffffffffu, 0xffffffffu});
+    }
+    m_scratch.local_use[i] = kUnseen;
+  }
+  m_scratch.used.clear();
+  for (uint32_t local : m_scratch.aliased)
+    m_scratch.alias_at[local].clear();
+  m_scratch.aliased.clear();
+  m_out.zero_begin = lo == UINT32_MAX ? m_out.num_params : lo;
+  m_out.zero_count = lo == UINT32_MAX ? 0 : hi - lo;
   if (prologue.empty())
     return;
   m_out.code.insert(m_out.code.begin(), prologue.begin(), prologue.end());
@@ -55,22 +77,32 @@ void FuncCompiler::emit_null_prologue() {
     pos += static_cast<uint32_t>(prologue.size());
 }
 
-Result<FuncType> FuncCompiler::block_type(const BlockType &bt) {
+Result<std::pair<const std::vector<ValType> *, const std::vector<ValType> *>>
+FuncCompiler::block_type(const BlockType &bt) {
+  static const std::vector<ValType> kNone;
+  static const std::vector<ValType> kValue[] = {
+      {ValType::I32},  {ValType::I64},     {ValType::F32},      {ValType::F64},
+      {ValType::V128}, {ValType::FuncRef}, {ValType::ExternRef}};
   switch (bt.kind) {
-  case BlockType::Kind::Empty: return FuncType{};
-  case BlockType::Kind::Value: return FuncType{{}, {bt.value}};
+  case BlockType::Kind::Empty: return std::pair{&kNone, &kNone};
+  case BlockType::Kind::Value:
+    for (const auto &v : kValue)
+      if (v[0] == bt.value)
+        return std::pair{&kNone, &v};
+    break;
   case BlockType::Kind::Index:
     if (bt.index >= m_module.types.size())
       return make_error("unknown type");
-    return m_module.types[bt.index];
+    return std::pair{&m_module.types[bt.index].params, &m_module.types[bt.index].results};
   }
-  return FuncType{};
+  return make_error("malformed value type");
 }
 
 Result<void> FuncCompiler::op_local_set(uint32_t idx, bool tee) {
-  if (idx >= m_locals.size())
+  if (idx >= m_fss)
     return make_error("unknown local");
-  Operand v = ISOBOX_TRY(pop(m_locals[idx]));
+  const ValType type = local_type(idx);
+  Operand v = ISOBOX_TRY(pop(type));
   note_local_write(idx);
   if (live()) {
     materialize_local(idx);
@@ -83,10 +115,8 @@ Result<void> FuncCompiler::op_local_set(uint32_t idx, bool tee) {
       copy(idx, v.slot);
     }
   }
-  if (tee) {
-    m_stack.push_back({m_locals[idx], idx});
-    m_max_height = std::max<uint32_t>(m_max_height, static_cast<uint32_t>(m_stack.size()));
-  }
+  if (tee)
+    push_operand({type, idx});
   return {};
 }
 
@@ -147,10 +177,9 @@ Result<void> FuncCompiler::instr(const Instr &in) {
     return {};
   }
   case Opcode::LocalGet:
-    if (in.a >= m_locals.size())
+    if (in.a >= m_fss)
       return make_error("unknown local");
-    push(m_locals[in.a]);
-    m_stack.back().slot = in.a;
+    push_operand({local_type(in.a), in.a});
     note_local_read(in.a);
     return {};
   case Opcode::LocalSet:

@@ -2,7 +2,10 @@
 // code emitter with its peephole state. Internal to the validator; split over func_*.cpp by topic.
 #pragma once
 
+#include <algorithm>
+
 #include "wasm/binary/instr.hpp"
+#include "wasm/binary/limits.hpp"
 #include "wasm/validator/func_compiler.hpp"
 
 namespace isobox::wasm::compiler {
@@ -14,26 +17,26 @@ struct Operand {
   uint32_t slot; ///< frame slot holding the value: its canonical stack slot or a local (alias)
 };
 
+/// Label and block types point into the module's types or into kValueTypes: a construct costs
+/// O(1) memory whatever its arity (nested blocks of 1000 params once took gigabytes).
 struct Ctrl {
   Opcode kind;
-  std::vector<ValType> params, results;
+  const std::vector<ValType> *params, *results;
   uint32_t height = 0;
   bool unreachable = false;
   bool has_else = false;
   bool dead = false; ///< entered from unreachable code: validated, but no code emitted
   uint32_t loop_pos = 0;
   int64_t fuel_word = -1; ///< a loop's LoopEntry cost word, patched at its `end`
-  /// Code from here to this construct's end may be skipped: an `if`/`else` arm, or a block some
-  /// branch already left forward. Writes in such code do not dominate what follows.
-  bool skippable = false;
   std::vector<std::pair<uint32_t, uint32_t>> fixups; ///< (instr pos, word pos) jumping to end
   int64_t else_instr = -1, else_word = -1;           ///< `if`'s branch to the else arm
   const std::vector<ValType> &label_types() const {
-    return kind == Opcode::Loop ? params : results;
+    return kind == Opcode::Loop ? *params : *results;
   }
 };
 
 inline Result<void> type_mismatch() { return make_error("type mismatch"); }
+enum LocalUse : uint8_t { kUnseen, kReadFirst, kWrittenFirst };
 inline bool is_num(ValType t) {
   return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;
 }
@@ -49,7 +52,7 @@ class FuncCompiler {
 public:
   FuncCompiler(const ValidationContext &ctx, uint32_t index)
       : m_ctx(ctx), m_module(ctx.vm.module), m_body(m_module.bodies[index]),
-        m_handlers(handler_offsets()) {
+        m_handlers(handler_offsets()), m_scratch(ctx.scratch) {
     const uint32_t fidx = m_module.imported_funcs + index;
     m_out.type_index = ctx.vm.func_types[fidx];
     m_type = &m_module.types[m_out.type_index];
@@ -64,6 +67,13 @@ private:
     m_stack.push_back({t, canon(m_stack.size())});
     m_max_height = std::max<uint32_t>(m_max_height, static_cast<uint32_t>(m_stack.size()));
   }
+  /// Pushes `o`, which may be an alias of a local (its slot is the local's).
+  void push_operand(Operand o) {
+    if (o.slot < m_fss && o.type != kUnknown)
+      note_alias(o.slot, m_stack.size());
+    m_stack.push_back(o);
+    m_max_height = std::max<uint32_t>(m_max_height, static_cast<uint32_t>(m_stack.size()));
+  }
   Result<Operand> pop() {
     if (m_stack.size() == m_ctrl.back().height) {
       if (m_ctrl.back().unreachable)
@@ -74,6 +84,25 @@ private:
     m_stack.pop_back();
     return o;
   }
+  /// Checks (without popping) that the operands on top of the stack match `types`, as popping
+  /// them would (spec appendix pop_vals), so a br_table can check many labels cheaply.
+  Result<void> check_top(const std::vector<ValType> &types) const {
+    const Ctrl &c = m_ctrl.back();
+    const size_t avail = m_stack.size() - c.height, n = types.size();
+    m_scratch.work += n;
+    for (size_t i = 0; i < n; ++i) {
+      const ValType want = types[n - 1 - i];
+      if (i >= avail) {
+        if (!c.unreachable)
+          return type_mismatch();
+        continue;
+      }
+      const ValType got = m_stack[m_stack.size() - 1 - i].type;
+      if (got != want && got != kUnknown && want != kUnknown)
+        return type_mismatch();
+    }
+    return {};
+  }
   Result<Operand> pop(ValType expect) {
     Operand o = ISOBOX_TRY(pop());
     if (o.type != expect && o.type != kUnknown && expect != kUnknown)
@@ -81,12 +110,14 @@ private:
     return o;
   }
   Result<std::vector<Operand>> pop_all(const std::vector<ValType> &types) {
+    m_scratch.work += types.size();
     std::vector<Operand> ops(types.size());
     for (size_t i = types.size(); i-- > 0;)
       ops[i] = ISOBOX_TRY(pop(types[i]));
     return ops;
   }
   void push_all(const std::vector<ValType> &types) {
+    m_scratch.work += types.size();
     for (ValType t : types)
       push(t);
   }
@@ -146,20 +177,54 @@ private:
       o.slot = canon(pos);
     }
   }
-  void materialize_all() {
-    for (size_t i = 0; i < m_stack.size(); ++i)
-      materialize(i);
+  /// Aliases of locals on the stack are found through m_scratch.alias_at (by local), so
+  /// materializing costs what was pushed since, not the stack height (which made validation
+  /// quadratic: every block start and local.set walked the whole stack).
+  void note_alias(uint32_t local, size_t pos) {
+    auto &at = m_scratch.alias_at[local];
+    if (at.empty())
+      m_scratch.aliased.push_back(local);
+    at.push_back(static_cast<uint32_t>(pos));
   }
   void materialize_local(uint32_t local) {
-    for (size_t i = 0; i < m_stack.size(); ++i)
-      if (m_stack[i].slot == local)
-        materialize(i);
+    auto &at = m_scratch.alias_at[local];
+    for (uint32_t pos : at)
+      if (pos < m_stack.size() && m_stack[pos].slot == local)
+        materialize(pos);
+    at.clear();
+  }
+  void materialize_all() {
+    for (uint32_t local : m_scratch.aliased)
+      materialize_local(local);
+    m_scratch.aliased.clear();
+  }
+  /// A branch carrying at least this many values copies them as one range (CopyRange): the
+  /// code of a branch is then O(1), not O(arity) (250K br_ifs of 1000 values made 3 GB of code).
+  static constexpr size_t kRangeMin = 8;
+  /// Before such a branch: its values into their canonical slots, so they form one range.
+  void materialize_top(size_t n) {
+    if (n < kRangeMin || !live())
+      return;
+    const size_t height = m_ctrl.back().height;
+    m_scratch.work += n;
+    for (size_t i = m_stack.size() - std::min(n, m_stack.size() - height); i < m_stack.size(); ++i)
+      materialize(i);
+  }
+  bool is_range(const std::vector<Operand> &vals, size_t first_pos) const {
+    if (vals.size() < kRangeMin)
+      return false;
+    m_scratch.work += vals.size();
+    for (size_t j = 0; j < vals.size(); ++j)
+      if (vals[j].slot != canon(first_pos + j))
+        return false;
+    return true;
   }
 
   // Branches.
   Ctrl &label(uint32_t depth) { return m_ctrl[m_ctrl.size() - 1 - depth]; }
   bool is_function_label(const Ctrl &c) const { return &c == &m_ctrl.front(); }
   bool needs_copies(const Ctrl &target, const std::vector<Operand> &vals) const {
+    m_scratch.work += vals.size();
     for (size_t j = 0; j < vals.size(); ++j)
       if (vals[j].slot != canon(target.height + j))
         return true;
@@ -172,7 +237,9 @@ private:
   void emit_cond_branch(const Operand &cond, bool branch_if_true, Ctrl *target, uint32_t &instr,
                         uint32_t &word);
 
-  void emit_null_prologue();
+  void prepare_locals();
+  void finish_locals();
+  static constexpr uint32_t kInterruptStride = 4096;
   Result<void> instr(const Instr &in);
   Result<void> block_start(const Instr &in);
   Result<void> op_else();
@@ -188,7 +255,16 @@ private:
   bool try_store_imm(Opcode op, const Operand &addr, const Operand &v, uint32_t off);
   Result<void> op_simple(const Instr &in);
   Result<void> op_table(const Instr &in);
-  Result<FuncType> block_type(const BlockType &bt);
+  Result<std::pair<const std::vector<ValType> *, const std::vector<ValType> *>>
+  block_type(const BlockType &bt);
+  ValType local_type(uint32_t idx) const {
+    if (idx < m_type->params.size())
+      return m_type->params[idx];
+    // Declared locals are kept as runs (count, type): a function's cost does not grow with
+    // its local count, only with its size.
+    auto it = std::upper_bound(m_local_ends.begin(), m_local_ends.end(), idx);
+    return m_body.locals[static_cast<size_t>(it - m_local_ends.begin())].second;
+  }
   Result<void> check_memory() {
     if (m_ctx.vm.memories.empty())
       return make_error("unknown memory 0");
@@ -206,8 +282,9 @@ private:
   const int32_t *m_handlers;
   const FuncType *m_type = nullptr;
   CompiledFunc m_out;
-  std::vector<ValType> m_locals;
-  uint32_t m_fss = 0; ///< first stack slot = params + locals
+  CompileScratch &m_scratch;
+  std::vector<uint32_t> m_local_ends; ///< end (exclusive local index) of each run of locals
+  uint32_t m_fss = 0;                 ///< first stack slot = params + locals
   std::vector<Operand> m_stack;
   std::vector<Ctrl> m_ctrl;
   uint32_t m_max_height = 0;
@@ -222,31 +299,33 @@ private:
   /// Which declared locals must start at zero: kUnseen until the first access; a read first
   /// (kReadFirst) needs the zero, a write that every later point passes through first
   /// (kWrittenFirst) does not. See note_local_*.
-  enum LocalUse : uint8_t { kUnseen, kReadFirst, kWrittenFirst };
-  std::vector<LocalUse> m_local_use;
+  /// (m_scratch.local_use holds the state, m_scratch.used the locals that left kUnseen.)
+  void set_local_use(uint32_t idx, uint8_t use) {
+    m_scratch.local_use[idx] = use;
+    m_scratch.used.push_back(idx);
+  }
   void note_local_read(uint32_t idx) {
-    if (idx >= m_out.num_params && m_local_use[idx] == kUnseen)
-      m_local_use[idx] = kReadFirst;
+    if (idx >= m_out.num_params && m_scratch.local_use[idx] == kUnseen)
+      set_local_use(idx, kReadFirst);
   }
   void note_local_write(uint32_t idx) {
-    if (idx >= m_out.num_params && m_local_use[idx] == kUnseen && live() && dominates_rest())
-      m_local_use[idx] = kWrittenFirst;
+    if (idx >= m_out.num_params && m_scratch.local_use[idx] == kUnseen && live() &&
+        dominates_rest())
+      set_local_use(idx, kWrittenFirst);
   }
-  /// True if the current point lies on every path to every later point of the body.
-  bool dominates_rest() const {
-    for (const Ctrl &c : m_ctrl)
-      if (c.skippable)
-        return false;
-    return true;
-  }
-  /// A forward branch to `depth` skips the rest of every construct up to its target.
+  /// True if the current point lies on every path to every later point of the body: no open
+  /// construct is skippable (an `if`/`else` arm, or a block some branch already left forward).
+  bool dominates_rest() const { return m_first_skippable >= m_ctrl.size(); }
+  /// A forward branch to `depth` skips the rest of every construct up to its target. Only the
+  /// lowest skippable construct is kept: the question is only ever "is any open one skippable",
+  /// and constructs close innermost first (marking them one by one was quadratic in depth).
   void note_branch(uint32_t depth) {
     Ctrl &target = label(depth);
     if (target.kind == Opcode::Loop || is_function_label(target))
       return; // back to the loop head (re-runs the path) or out of the function
-    for (uint32_t k = 0; k <= depth; ++k)
-      label(k).skippable = true;
+    m_first_skippable = std::min(m_first_skippable, m_ctrl.size() - 1 - depth);
   }
+  size_t m_first_skippable = SIZE_MAX; ///< index in m_ctrl of the lowest skippable construct
   uint32_t m_barrier = 0; ///< code before this may be a branch target's predecessor: never rewound
 };
 

@@ -1,5 +1,7 @@
 // FuncCompiler, control flow: blocks, branches (values moved to the label's slots, compares fused
 // into the branch), br_table stubs, returns and calls.
+#include <unordered_map>
+
 #include "wasm/validator/func_compiler_impl.hpp"
 
 namespace isobox::wasm::compiler {
@@ -7,6 +9,12 @@ namespace isobox::wasm::compiler {
 /// Copies the values to result slots 0..n-1 and returns. Sources that are locals are first
 /// copied to their canonical slots, so no copy overwrites a source still to be read.
 void FuncCompiler::emit_return(const std::vector<Operand> &vals, size_t first_pos) {
+  if (is_range(vals, first_pos)) {
+    if (canon(first_pos) != 0)
+      emit(IOp::CopyRange, {0, canon(first_pos), static_cast<uint32_t>(vals.size())});
+    emit(IOp::ReturnOp, {});
+    return;
+  }
   // A single result just computed into its stack slot is computed straight into slot 0.
   if (vals.size() == 1 && m_last_dst_word >= 0 && vals[0].slot == canon(first_pos) &&
       m_out.code[static_cast<size_t>(m_last_dst_word)] == vals[0].slot) {
@@ -38,8 +46,14 @@ void FuncCompiler::emit_branch(Ctrl &target, const std::vector<Operand> &vals, s
     emit_return(vals, first_pos);
     return;
   }
-  for (size_t j = 0; j < vals.size(); ++j)
-    copy(canon(target.height + j), vals[j].slot);
+  if (is_range(vals, first_pos)) {
+    if (target.height != first_pos)
+      emit(IOp::CopyRange,
+           {canon(target.height), canon(first_pos), static_cast<uint32_t>(vals.size())});
+  } else {
+    for (size_t j = 0; j < vals.size(); ++j)
+      copy(canon(target.height + j), vals[j].slot);
+  }
   emit_jump_to(target);
 }
 
@@ -117,20 +131,28 @@ void FuncCompiler::emit_cond_branch(const Operand &cond, bool branch_if_true, Ct
 }
 
 Result<void> FuncCompiler::block_start(const Instr &in) {
-  FuncType bt = ISOBOX_TRY(block_type(in.block));
+  if (m_ctrl.size() > limits::kControlDepth)
+    return make_error("too many nested blocks: more than {} (implementation limit)",
+                      limits::kControlDepth);
+  auto [bt_params, bt_results] = ISOBOX_TRY(block_type(in.block));
   std::optional<Operand> cond;
   if (in.op == Opcode::If)
     cond = ISOBOX_TRY(pop(ValType::I32));
-  auto params = ISOBOX_TRY(pop_all(bt.params));
-  for (size_t i = 0; i < params.size(); ++i) {
-    m_stack.push_back(params[i]);
-  }
+  const size_t n = bt_params->size();
   const bool was_live = live();
-  for (size_t i = 0; i < params.size(); ++i)
-    if (!was_live)
-      m_stack[m_stack.size() - params.size() + i].type = bt.params[i];
-  Ctrl c{in.op, bt.params, bt.results, static_cast<uint32_t>(m_stack.size() - params.size())};
-  c.skippable = in.op == Opcode::If;
+  if (m_stack.size() - m_ctrl.back().height >= n) {
+    ISOBOX_CHECK(check_top(*bt_params)); // the params stay where they are
+  } else {
+    auto params = ISOBOX_TRY(pop_all(*bt_params)); // some are unknown (unreachable code)
+    for (const Operand &o : params)
+      push_operand(o);
+  }
+  if (!was_live)
+    for (size_t i = 0; i < n; ++i)
+      m_stack[m_stack.size() - n + i].type = (*bt_params)[i];
+  Ctrl c{in.op, bt_params, bt_results, static_cast<uint32_t>(m_stack.size() - n)};
+  if (in.op == Opcode::If)
+    m_first_skippable = std::min(m_first_skippable, m_ctrl.size());
   if (was_live) {
     materialize_all();
     if (in.op == Opcode::If) {
@@ -146,7 +168,7 @@ Result<void> FuncCompiler::block_start(const Instr &in) {
   }
   if (in.op == Opcode::Loop)
     m_fuel.push_back(0);
-  for (size_t i = 0; i < params.size(); ++i)
+  for (size_t i = 0; i < n; ++i)
     m_stack[c.height + i].slot = canon(c.height + i);
   label_here();
   c.loop_pos = here();
@@ -159,7 +181,7 @@ Result<void> FuncCompiler::op_else() {
   Ctrl &c = m_ctrl.back();
   if (c.kind != Opcode::If || c.has_else)
     return make_error("else without if");
-  auto vals = ISOBOX_TRY(pop_all(c.results));
+  auto vals = ISOBOX_TRY(pop_all(*c.results));
   if (m_stack.size() != c.height)
     return type_mismatch();
   if (live()) {
@@ -173,16 +195,16 @@ Result<void> FuncCompiler::op_else() {
   label_here();
   c.has_else = true;
   c.unreachable = false;
-  push_all(c.params);
+  push_all(*c.params);
   return {};
 }
 
 Result<void> FuncCompiler::op_end() {
   Ctrl &c = m_ctrl.back();
-  auto vals = ISOBOX_TRY(pop_all(c.results));
+  auto vals = ISOBOX_TRY(pop_all(*c.results));
   if (m_stack.size() != c.height)
     return type_mismatch();
-  if (c.kind == Opcode::If && !c.has_else && c.params != c.results)
+  if (c.kind == Opcode::If && !c.has_else && *c.params != *c.results)
     return type_mismatch();
   if (live() && m_ctrl.size() > 1) {
     for (size_t j = 0; j < vals.size(); ++j)
@@ -205,8 +227,10 @@ Result<void> FuncCompiler::op_end() {
   for (auto [instr, word] : c.fixups)
     patch(instr, word, end);
   label_here();
-  std::vector<ValType> results = std::move(c.results);
+  const std::vector<ValType> &results = *c.results;
   m_ctrl.pop_back();
+  if (m_first_skippable >= m_ctrl.size())
+    m_first_skippable = SIZE_MAX;
   push_all(results);
   return {};
 }
@@ -215,6 +239,7 @@ Result<void> FuncCompiler::op_br(uint32_t depth) {
   if (depth >= m_ctrl.size())
     return make_error("unknown label");
   Ctrl &target = label(depth);
+  materialize_top(target.label_types().size());
   auto vals = ISOBOX_TRY(pop_all(target.label_types()));
   note_branch(depth);
   if (live())
@@ -228,6 +253,7 @@ Result<void> FuncCompiler::op_br_if(uint32_t depth) {
     return make_error("unknown label");
   Operand cond = ISOBOX_TRY(pop(ValType::I32));
   Ctrl &target = label(depth);
+  materialize_top(target.label_types().size());
   auto vals = ISOBOX_TRY(pop_all(target.label_types()));
   note_branch(depth);
   const size_t first = m_stack.size();
@@ -243,10 +269,11 @@ Result<void> FuncCompiler::op_br_if(uint32_t depth) {
     }
   }
   // The result types are the label's (they refine unknown operands).
+  m_scratch.work += vals.size();
   for (size_t j = 0; j < vals.size(); ++j) {
     if (vals[j].type == kUnknown)
       vals[j] = {target.label_types()[j], canon(first + j)};
-    m_stack.push_back(vals[j]);
+    push_operand(vals[j]);
   }
   return {};
 }
@@ -259,15 +286,20 @@ Result<void> FuncCompiler::op_br_table(const Instr &in) {
     if (l >= m_ctrl.size())
       return make_error("unknown label");
   const size_t arity = label(in.a).label_types().size();
-  // Every label must accept the operands (spec 3.3.8, br_table).
+  // Every label must accept the operands (spec 3.3.8, br_table). Labels share type vectors, so
+  // each distinct one is checked once: the work is linear in the instruction's size.
+  const std::vector<ValType> *last_checked = nullptr;
+  std::unordered_set<const std::vector<ValType> *> checked;
   for (uint32_t l : labels) {
     const auto &types = label(l).label_types();
     if (types.size() != arity)
       return type_mismatch();
-    auto saved = m_stack;
-    ISOBOX_TRY(pop_all(types));
-    m_stack = std::move(saved);
+    if (&types == last_checked || !checked.insert(&types).second)
+      continue;
+    last_checked = &types;
+    ISOBOX_CHECK(check_top(types));
   }
+  materialize_top(arity);
   auto vals = ISOBOX_TRY(pop_all(label(in.a).label_types()));
   for (uint32_t l : labels)
     note_branch(l);
@@ -279,6 +311,7 @@ Result<void> FuncCompiler::op_br_table(const Instr &in) {
     m_out.code.push_back(static_cast<uint32_t>(m_handlers[static_cast<unsigned>(IOp::BrTableOp)]));
     m_out.code.insert(m_out.code.end(), imms.begin(), imms.end());
     label_here(); // the stubs below are branch targets: nothing before them may be rewritten
+    std::unordered_map<uint32_t, uint32_t> stubs; // label depth -> its stub's position
     for (size_t k = 0; k < labels.size(); ++k) {
       Ctrl &target = label(labels[k]);
       const uint32_t word = pos + 3 + static_cast<uint32_t>(k);
@@ -288,8 +321,11 @@ Result<void> FuncCompiler::op_br_table(const Instr &in) {
         else
           target.fixups.emplace_back(pos, word);
       } else {
-        patch(pos, word, here());
-        emit_branch(target, vals, first);
+        // One stub per distinct target, shared by every entry naming it.
+        auto [stub, fresh] = stubs.try_emplace(labels[k], here());
+        patch(pos, word, stub->second);
+        if (fresh)
+          emit_branch(target, vals, first);
       }
     }
     label_here();

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "wasm/binary/instr.hpp"
+#include "wasm/binary/limits.hpp"
 #include "wasm/validator/func_compiler.hpp"
 
 namespace isobox::wasm {
@@ -13,7 +14,8 @@ namespace {
 
 class ModuleValidator {
 public:
-  explicit ModuleValidator(Module module) : m_vm(std::make_shared<ValidatedModule>()) {
+  ModuleValidator(Module module, const ValidateOptions &options)
+      : m_vm(std::make_shared<ValidatedModule>()), m_options(options) {
     m_vm->module = std::move(module);
   }
   Result<std::shared_ptr<const ValidatedModule>> run();
@@ -26,6 +28,7 @@ private:
   Result<void> exports_and_start();
 
   std::shared_ptr<ValidatedModule> m_vm;
+  ValidateOptions m_options;
   std::unordered_set<uint32_t> m_refs;
 };
 
@@ -184,10 +187,19 @@ Result<std::shared_ptr<const ValidatedModule>> ModuleValidator::run() {
   ISOBOX_CHECK(segments());
   ISOBOX_CHECK(exports_and_start());
   const Module &m = m_vm->module;
-  ValidationContext ctx{*m_vm, m_refs};
+  CompileScratch scratch;
+  scratch.interrupt = m_options.interrupt;
+  uint64_t code_bytes = 0;
+  for (const FuncBody &b : m.bodies)
+    code_bytes += b.code.size();
+  scratch.work_budget = limits::kWorkPerCodeByte * code_bytes + limits::kWorkFree;
+  ValidationContext ctx{*m_vm, m_refs, scratch};
   m_vm->code.reserve(m.bodies.size());
-  for (uint32_t i = 0; i < m.bodies.size(); ++i)
+  for (uint32_t i = 0; i < m.bodies.size(); ++i) {
+    if (m_options.interrupt && m_options.interrupt->load(std::memory_order_relaxed))
+      return make_error("interrupted");
     m_vm->code.push_back(ISOBOX_TRY(compile_function(ctx, i)));
+  }
   // Direct calls carry the callee's code address: final now that every function is compiled.
   for (CompiledFunc &f : m_vm->code)
     for (uint32_t pos : f.local_calls) {
@@ -199,8 +211,9 @@ Result<std::shared_ptr<const ValidatedModule>> ModuleValidator::run() {
 
 } // namespace
 
-Result<std::shared_ptr<const ValidatedModule>> validate(Module module) {
-  return ModuleValidator(std::move(module)).run();
+Result<std::shared_ptr<const ValidatedModule>> validate(Module module,
+                                                        const ValidateOptions &options) {
+  return ModuleValidator(std::move(module), options).run();
 }
 
 } // namespace isobox::wasm

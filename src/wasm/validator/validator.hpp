@@ -1,6 +1,7 @@
 // Validator (spec 3): checks a Module and compiles every function body into internal code.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "common/error.hpp"
@@ -20,7 +21,16 @@ struct ValidatedModule {
   std::vector<GlobalType> globals;  ///< all globals, imports first
 };
 
+/// Options of validate(). `interrupt`, set from another thread (a --timeout watchdog: pass the
+/// flag given to StoreLimits::interrupt), ends validation with Error "interrupted"; it is read
+/// before each function and every 4096 instructions.
+struct ValidateOptions {
+  const std::atomic<bool> *interrupt = nullptr;
+};
+
 /// Validates `module` (Error.message = the spec's text, e.g. "type mismatch") and compiles it.
-Result<std::shared_ptr<const ValidatedModule>> validate(Module module);
+/// Time and memory are linear in the module's size (limits: docs/wasm-engine.md "Limits").
+Result<std::shared_ptr<const ValidatedModule>> validate(Module module,
+                                                        const ValidateOptions &options = {});
 
 } // namespace isobox::wasm
