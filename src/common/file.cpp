@@ -1,10 +1,12 @@
-// read_file: one read-until-EOF loop for every whole-file read; replace_file (see file.hpp).
+// read_file: one read-until-EOF loop for every whole-file read; write_all, the mountinfo
+// unescape and replace_file (see file.hpp).
 #include "common/file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <cerrno>
@@ -35,9 +37,7 @@ Result<std::string> read_file(const std::string &path) {
   }
 }
 
-namespace {
-
-Result<> write_all(int fd, const std::string &text, const std::string &path) {
+Result<> write_all(int fd, std::string_view text, const std::string &path) {
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -50,7 +50,21 @@ Result<> write_all(int fd, const std::string &text, const std::string &path) {
   return {};
 }
 
-} // namespace
+std::string unescape_mountinfo(std::string_view field) {
+  std::string out;
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '\\' && i + 3 < field.size()) {
+      const auto oct = field.substr(i + 1, 3);
+      if (std::all_of(oct.begin(), oct.end(), [](char c) { return c >= '0' && c <= '7'; })) {
+        out += static_cast<char>((oct[0] - '0') * 64 + (oct[1] - '0') * 8 + (oct[2] - '0'));
+        i += 3;
+        continue;
+      }
+    }
+    out += field[i];
+  }
+  return out;
+}
 
 Result<> replace_file(const std::string &path, const std::string &text, unsigned mode) {
   size_t slash = path.rfind('/');

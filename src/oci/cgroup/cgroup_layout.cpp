@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/file.hpp"
 #include "oci/cgroup/cgroup_fs.hpp"
 
 namespace isobox::oci::cgroup {
@@ -44,23 +45,6 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
   }
 }
 
-/// mountinfo escapes space, tab, newline and backslash as \ooo octal.
-std::string unescape(std::string_view field) {
-  std::string out;
-  for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size()) {
-      const auto oct = field.substr(i + 1, 3);
-      if (std::all_of(oct.begin(), oct.end(), [](char c) { return c >= '0' && c <= '7'; })) {
-        out += static_cast<char>((oct[0] - '0') * 64 + (oct[1] - '0') * 8 + (oct[2] - '0'));
-        i += 3;
-        continue;
-      }
-    }
-    out += field[i];
-  }
-  return out;
-}
-
 bool is_known_controller(std::string_view name) {
   return std::find(std::begin(kV1Controllers), std::end(kV1Controllers), name) !=
          std::end(kV1Controllers);
@@ -76,7 +60,7 @@ Result<CgroupLayout> parse_mountinfo(std::string_view mountinfo) {
     if (fields.size() < 5 || dash == fields.end() || fields.end() - dash < 4)
       continue;
     const std::string_view fstype = dash[1];
-    const std::string mount_point = unescape(fields[4]);
+    const std::string mount_point = unescape_mountinfo(fields[4]);
     if (fstype == "cgroup2") {
       if (layout.unified.empty())
         layout.unified = mount_point;

@@ -33,16 +33,7 @@ Result<> save_spec_copy(const std::string &state_dir, const std::string &text) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd)
     return sys_error("create {}", path);
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return sys_error("write {}", path);
-    done += static_cast<size_t>(n);
-  }
-  return {};
+  return write_all(fd.get(), text, path);
 }
 
 Result<Spec> load_saved_spec(const ContainerState &state) {

@@ -12,23 +12,6 @@
 namespace isobox::oci {
 namespace {
 
-// mountinfo escapes space, tab, newline and backslash as \ooo (proc(5)).
-std::string unescape(std::string_view field) {
-  std::string out;
-  for (size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size()) {
-      auto oct = field.substr(i + 1, 3);
-      if (std::all_of(oct.begin(), oct.end(), [](char c) { return c >= '0' && c <= '7'; })) {
-        out += static_cast<char>((oct[0] - '0') * 64 + (oct[1] - '0') * 8 + (oct[2] - '0'));
-        i += 3;
-        continue;
-      }
-    }
-    out += field[i];
-  }
-  return out;
-}
-
 // True when `mp` is `path` or one of its parent directories.
 bool contains_path(const std::string &mp, const std::string &path) {
   if (mp == "/")
@@ -51,7 +34,7 @@ ContainingMount containing_mount(std::string_view mountinfo, const std::string &
     bool shared = false;
     while (fields >> field && field != "-")
       shared = shared || field.starts_with("shared:");
-    std::string mp = unescape(point);
+    std::string mp = unescape_mountinfo(point);
     // Later lines are mounted on top of earlier ones: ">=" keeps the topmost of equal points.
     if (contains_path(mp, path) && mp.size() >= best.mount_point.size())
       best = ContainingMount{mp, shared};

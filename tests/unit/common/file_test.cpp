@@ -97,3 +97,9 @@ TEST_F(ReadFile, ReplaceFileInAMissingDirectoryLeavesNothing) {
 
 } // namespace
 } // namespace isobox
+
+TEST(Mountinfo, UnescapesOctalAndLeavesTheRestAlone) {
+  EXPECT_EQ(isobox::unescape_mountinfo("/mnt/a\\040b\\011c\\134d"), "/mnt/a b\tc\\d");
+  EXPECT_EQ(isobox::unescape_mountinfo("/x\\04"), "/x\\04");   // too short to be an escape
+  EXPECT_EQ(isobox::unescape_mountinfo("/x\\09y"), "/x\\09y"); // 9 is not octal
+}
