@@ -45,6 +45,11 @@ public:
   virtual void before_run() {}
   /// Peak memory of the run just finished, in KiB.
   virtual long peak_rss_kib(const RunResult &r) { return r.max_rss_kib; }
+  /// Engines only: seconds from reading `workload`.wasm to an instance ready to run (decode,
+  /// validate, compile, instantiate with WASI), measured inside the engine's process.
+  virtual Result<double> instantiate_seconds(const std::string &workload) {
+    return make_error("{} is not a Wasm engine", workload);
+  }
   /// Removes whatever prepare() created.
   virtual void cleanup() {}
 

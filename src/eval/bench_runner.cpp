@@ -10,10 +10,10 @@
 namespace isobox::eval {
 
 Result<CheckedRun> checked_run(Backend &backend, const RunSpec &spec, const std::string &expected,
-                               double timeout_s) {
+                               double timeout_s, const std::string &probe) {
   auto cmd = ISOBOX_TRY(backend.command(spec));
   backend.before_run();
-  auto r = ISOBOX_TRY(run_command(cmd, timeout_s));
+  auto r = ISOBOX_TRY(run_command(cmd, timeout_s, probe));
   if (r.timed_out)
     return make_error("timed out after {:.0f} s", timeout_s);
   if (r.exit_code != 0) {

@@ -15,8 +15,9 @@ struct CheckedRun {
 
 /// Runs `spec` in `backend`; an error says what went wrong (exit status, stderr, wrong output).
 /// `expected` empty accepts any output (the native reference run).
+/// `probe`: run under the rusage_exec helper (a memory run, not a timing run).
 Result<CheckedRun> checked_run(Backend &backend, const RunSpec &spec, const std::string &expected,
-                               double timeout_s);
+                               double timeout_s, const std::string &probe = "");
 
 /// The arguments of a workload at a size: {size} plus the directory token when it needs one.
 RunSpec make_spec(const std::string &workload, int size, bool needs_dir);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -32,8 +33,9 @@ Result<Pipe> make_pipe() {
   return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
-// Spawns argv with the given fds as stdin/stdout/stderr, in a new process group.
-Result<pid_t> spawn(const Command &cmd, int in, int out, int err) {
+// Spawns argv with the given fds as stdin/stdout/stderr (and fd 3 when >= 0), in a new
+// process group.
+Result<pid_t> spawn(const Command &cmd, int in, int out, int err, int fd3 = -1) {
   if (cmd.argv.empty())
     return make_error("empty command");
   posix_spawn_file_actions_t actions;
@@ -41,6 +43,8 @@ Result<pid_t> spawn(const Command &cmd, int in, int out, int err) {
   posix_spawn_file_actions_adddup2(&actions, in, 0);
   posix_spawn_file_actions_adddup2(&actions, out, 1);
   posix_spawn_file_actions_adddup2(&actions, err, 2);
+  if (fd3 >= 0)
+    posix_spawn_file_actions_adddup2(&actions, fd3, 3);
   if (!cmd.cwd.empty())
     posix_spawn_file_actions_addchdir_np(&actions, cmd.cwd.c_str());
   posix_spawnattr_t attr;
@@ -88,15 +92,20 @@ bool drain(int out_fd, int err_fd, std::string &out, std::string &err, Clock::ti
 
 } // namespace
 
-Result<RunResult> run_command(const Command &cmd, double timeout_s) {
+Result<RunResult> run_command(const Command &cmd, double timeout_s, const std::string &probe) {
   UniqueFd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!null_in)
     return sys_error("open /dev/null");
   auto out = ISOBOX_TRY(make_pipe());
   auto err = ISOBOX_TRY(make_pipe());
+  auto report = ISOBOX_TRY(make_pipe());
+  Command run = cmd;
+  if (!probe.empty())
+    run.argv.insert(run.argv.begin(), probe);
   const auto t0 = Clock::now();
-  const pid_t pid = ISOBOX_TRY(spawn(cmd, null_in.get(), out.write.get(), err.write.get()));
-  out.write.reset(), err.write.reset();
+  const pid_t pid = ISOBOX_TRY(spawn(run, null_in.get(), out.write.get(), err.write.get(),
+                                     probe.empty() ? -1 : report.write.get()));
+  out.write.reset(), err.write.reset(), report.write.reset();
   RunResult r;
   if (!drain(out.read.get(), err.read.get(), r.out, r.err, t0, timeout_s)) {
     r.timed_out = true;
@@ -108,6 +117,12 @@ Result<RunResult> run_command(const Command &cmd, double timeout_s) {
   }
   r.seconds = since(t0);
   r.max_rss_kib = usage.ru_maxrss;
+  if (!probe.empty()) {
+    char text[64] = {};
+    const ssize_t n = ::read(report.read.get(), text, sizeof text - 1);
+    long kib = 0;
+    r.max_rss_kib = n > 0 && std::sscanf(text, "maxrss_kib %ld", &kib) == 1 ? kib : 0;
+  }
   if (WIFEXITED(status))
     r.exit_code = WEXITSTATUS(status);
   else if (WIFSIGNALED(status))

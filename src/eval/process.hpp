@@ -29,8 +29,10 @@ struct RunResult {
 };
 
 /// Runs `cmd` with stdin from /dev/null, capturing stdout and stderr, killing its process
-/// group after `timeout_s`. Errors only when the process cannot be started.
-Result<RunResult> run_command(const Command &cmd, double timeout_s);
+/// group after `timeout_s`. Errors only when the process cannot be started. With `probe` (the
+/// rusage_exec helper), the command runs under it and `max_rss_kib` is the one it reports,
+/// free of the harness's own RSS (timing runs do not use it: it adds an exec).
+Result<RunResult> run_command(const Command &cmd, double timeout_s, const std::string &probe = "");
 
 /// A child left running (density): its pid, the write end of its stdin, the read end of its
 /// stdout. The child has its own process group.

@@ -86,8 +86,10 @@ std::string render_html(const std::vector<Section> &sections, const std::string 
         out += "<li>" + svg::escape(b) + "</li>\n";
       out += "</ul>\n";
     }
-    for (const auto &c : s.charts)
-      out += c;
+    for (const auto &c : s.charts) // a chart with nothing to draw (e.g. a subset run) is left out
+      if (c.find("class=\"bar\"") != std::string::npos ||
+          c.find("class=\"pt\"") != std::string::npos)
+        out += c;
     for (const auto &t : s.tables)
       out += html_table(t);
     out += "</section>\n";

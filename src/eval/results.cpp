@@ -21,8 +21,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Density, backend, ok, error, bud
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CrossoverCurve, backend, workload, sizes, median_s,
                                                 fit)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BenchSection, quick, samples, warmup, workloads,
-                                                measurements, density, crossover, density_method,
-                                                crossover_workload)
+                                                measurements, density, crossover, instantiate,
+                                                density_method, crossover_workload)
 
 nlohmann::json to_json(const Results &results) {
   nlohmann::json doc;

@@ -88,6 +88,8 @@ struct BenchSection {
   std::vector<Measurement> measurements;
   std::vector<Density> density;
   std::vector<CrossoverCurve> crossover;
+  /// Engines: in-process instantiate time of hello.wasm (kind "instantiate", no ratios).
+  std::vector<Measurement> instantiate;
   std::string density_method;
   std::string crossover_workload;
 };

@@ -52,6 +52,9 @@ def expected_keys(res, suffix=""):
             if d["backend"] == name and d["ok"] and d["fits"] > 0:
                 keys[f"density/{name}{suffix}"] = str(d["fits"])
         if not suffix:
+            for m in bench.get("instantiate", []):
+                if m["backend"] == name and m["ok"]:
+                    keys[f"instantiate_ms/{name}"] = fmt_ms(m["summary"]["median"] * 1000)
             for m in ms:
                 if m["kind"] == "compute" and m["ok"] and name != "native":
                     keys[f"ratio/{name}/{m['workload']}"] = f"{m['ratio_median']:.2f}x"
@@ -70,11 +73,16 @@ def check_results(res):
         if b["available"] and not (b["version"] and b["command"]):
             fail(f"backend {b['name']}: no version or command recorded")
     bench = res["sections"]["bench"]
-    bad = [f"{m['backend']}/{m['workload']}: {m['error']}" for m in bench["measurements"]
-           if not m["ok"]]
+    bad = [f"{m['backend']}/{m['workload']}: {m['error']}"
+           for m in bench["measurements"] + bench.get("instantiate", []) if not m["ok"]]
     if bad:
         fail("failed measurements: " + "; ".join(bad))
     for m in bench["measurements"]:
+        # A static hello needs well under 2 MiB; more means the figure includes the harness's
+        # own RSS (inherited at exec when the harness spawns the workload directly).
+        if m["backend"] == "native" and m["workload"] == "hello" and \
+                not 0 < m["peak_rss_kib"] < 2048:
+            fail(f"native hello peak RSS {m['peak_rss_kib']} KiB: not the program's own")
         if len(m["samples_s"]) != bench["samples"]:
             fail(f"{m['backend']}/{m['workload']}: {len(m['samples_s'])} samples")
         if m["backend"] != "native" and len(m["ratios"]) != bench["samples"]:

@@ -19,7 +19,7 @@ public:
       return make_error("mkdir {}: {}", m_dir, ec.message());
     m_info.version = "gcc -O2 -static (" + first_output_line({"gcc", "--version"}) + ")";
     m_info.command = env.workload_dir + "/{workload}.native {args}";
-    m_info.memory_method = "wait4 ru_maxrss of the process";
+    m_info.memory_method = "wait4 ru_maxrss of the process (one run under the rusage_exec probe)";
     return trial_run(*this);
   }
 

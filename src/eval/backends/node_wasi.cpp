@@ -8,17 +8,24 @@
 namespace isobox::eval {
 namespace {
 
-// argv: runner.js MODULE HOST_DIR ARGS... ; HOST_DIR is preopened as /data.
+// argv: runner.js [--instantiate-only] MODULE HOST_DIR ARGS... ; HOST_DIR is preopened as /data.
+// --instantiate-only prints the seconds from reading the module to an instance, and exits.
 constexpr const char *kRunner = R"(// isobox eval: runs a WASI preview1 module with node:wasi.
 'use strict';
+const t0 = performance.now();
 const { WASI } = require('node:wasi');
 const fs = require('node:fs');
-const [wasmPath, hostDir, ...args] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const only = argv[0] === '--instantiate-only';
+const [wasmPath, hostDir, ...args] = only ? argv.slice(1) : argv;
 const wasi = new WASI({ version: 'preview1', args: [wasmPath, ...args], env: {},
                         preopens: { '/data': hostDir }, returnOnExit: true });
 const bytes = fs.readFileSync(wasmPath);
 WebAssembly.instantiate(bytes, wasi.getImportObject()).then(({ instance }) => {
-  process.exitCode = wasi.start(instance);
+  if (only)
+    console.log(((performance.now() - t0) / 1000).toFixed(6));
+  else
+    process.exitCode = wasi.start(instance);
 });
 )";
 
@@ -41,7 +48,8 @@ public:
     m_info.version = "node " + first_output_line({m_node, "--version"}) + " (V8, node:wasi)";
     m_info.command = m_node + " --no-warnings " + m_runner + " " + env.workload_dir +
                      "/{workload}.wasm " + m_dir + " {args}";
-    m_info.memory_method = "wait4 ru_maxrss of the node process";
+    m_info.memory_method =
+        "wait4 ru_maxrss of the node process (one run under the rusage_exec probe)";
     return trial_run(*this);
   }
 
@@ -52,6 +60,18 @@ public:
     for (auto &a : substitute_dir(run.args, "/data"))
       cmd.argv.push_back(a);
     return cmd;
+  }
+
+  // Inside node: from the runner's first line (node itself already started) to the instance.
+  Result<double> instantiate_seconds(const std::string &workload) override {
+    auto r =
+        ISOBOX_TRY(run_command(Command{{m_node, "--no-warnings", m_runner, "--instantiate-only",
+                                        m_env.workload_dir + "/" + workload + ".wasm", m_dir},
+                                       ""},
+                               60));
+    if (r.exit_code != 0 || r.out.empty())
+      return make_error("node --instantiate-only {}: exit {}", workload, r.exit_code);
+    return std::stod(r.out);
   }
 
 private:
