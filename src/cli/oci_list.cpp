@@ -15,7 +15,7 @@ void print_table(const std::vector<oci::ContainerState> &all) {
   for (const auto &s : all) {
     auto status = oci::current_status(s);
     fmt::print("{:<12} {:<10} {:<10} {:<40} {:<31} {}\n", s.id,
-               status == oci::ContainerStatus::Stopped ? 0 : s.pid, oci::status_name(status),
+               oci::process_alive(s.pid, s.pid_start) ? s.pid : 0, oci::status_name(status),
                s.bundle, s.created, s.owner == 0 ? "root" : std::to_string(s.owner));
   }
 }

@@ -22,8 +22,8 @@ std::string unescape_mountinfo(std::string_view field);
 
 /// Atomically replaces `path` with `text` (mode `mode`): a temp file with a random name in the same
 /// directory, created exclusively (O_EXCL: a planted file or symlink is never opened or followed),
-/// then renamed over `path` (a symlink at `path` is replaced, not followed). Nothing is left on
-/// error.
+/// fsync'd, then renamed over `path` (a symlink at `path` is replaced, not followed) and the
+/// directory fsync'd: a reader never sees part of a file. Nothing is left on error.
 Result<> replace_file(const std::string &path, const std::string &text, unsigned mode);
 
 } // namespace isobox

@@ -37,6 +37,15 @@ public:
   virtual Result<bool> frozen() = 0;
   /// Removes the cgroup directories (processes must be gone); a missing cgroup is not an error.
   virtual Result<> destroy() = 0;
+  /// The cgroup directories that do not exist yet (those create() will make), for the record
+  /// create saves before making them.
+  [[nodiscard]] virtual std::vector<std::string> missing_dirs() const { return {}; }
+  /// SIGKILLs the processes in the directories of `created` (cgroups this runtime made, so only
+  /// the container's), then removes those directories. A cgroup that existed before create, and
+  /// any process in it, is left alone (as runc). Missing directories are not an error.
+  virtual Result<> destroy_created(const std::vector<std::string> &created) {
+    return created.empty() ? Result<>{} : destroy();
+  }
   /// The resolved cgroup path relative to each hierarchy root, e.g. "/isobox/<id>".
   [[nodiscard]] virtual std::string path() const = 0;
 };

@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <sys/statfs.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 
 #include "common/log.hpp"
@@ -220,6 +223,54 @@ Result<> FsCgroupManager::destroy() {
     auto removed = remove_dir(path);
     if (!removed && first_error)
       first_error = removed;
+  }
+  return first_error;
+}
+
+std::vector<std::string> FsCgroupManager::missing_dirs() const {
+  std::vector<std::string> out;
+  for (const auto &[key, path] : m_paths)
+    if (::access(path.c_str(), F_OK) != 0)
+      out.push_back(path);
+  return out;
+}
+
+// SIGKILL for every process in the directories of `created`; the freezer (when that directory is
+// ours too) holds them meanwhile so that no fork escapes. v2: cgroup.kill does it in one write.
+Result<> FsCgroupManager::kill_created(const std::vector<std::string> &created) {
+  auto ours = [&](const std::string *d) {
+    return d != nullptr && std::find(created.begin(), created.end(), *d) != created.end();
+  };
+  const std::string *unified = dir(kUnified);
+  if (m_mode == CgroupMode::V2 && ours(unified) && file_exists(*unified, "cgroup.kill"))
+    return write_file(*unified, "cgroup.kill", "1");
+  const std::string *freezer = m_mode == CgroupMode::V2 ? unified : dir("freezer");
+  const bool freeze = ours(freezer) && !frozen().value_or(true);
+  if (freeze)
+    (void)set_frozen(true);
+  for (const auto &[key, path] : m_paths) {
+    if (!ours(&path) || !file_exists(path, "cgroup.procs"))
+      continue;
+    if (auto pids = read_pids(path); pids)
+      for (pid_t pid : *pids)
+        if (::kill(pid, SIGKILL) != 0 && errno != ESRCH)
+          log::warn("kill {}: {}", pid, errno_name(errno));
+  }
+  if (freeze)
+    (void)set_frozen(false);
+  return {};
+}
+
+Result<> FsCgroupManager::destroy_created(const std::vector<std::string> &created) {
+  ISOBOX_CHECK(kill_created(created));
+  Result<> first_error;
+  for (const auto &[key, path] : m_paths) {
+    if (std::find(created.begin(), created.end(), path) == created.end())
+      continue;
+    if (auto removed = remove_dir(path); !removed && first_error)
+      first_error = removed;
+    else if (removed)
+      log::debug("removed cgroup {}", path);
   }
   return first_error;
 }

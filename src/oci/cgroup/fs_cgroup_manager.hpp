@@ -42,6 +42,8 @@ public:
   Result<bool> frozen() override;
   /// Kills what is left (SIGKILL), then removes the directories everywhere. Idempotent.
   Result<> destroy() override;
+  [[nodiscard]] std::vector<std::string> missing_dirs() const override;
+  Result<> destroy_created(const std::vector<std::string> &created) override;
   [[nodiscard]] std::string path() const override { return m_path; }
 
   /// Sends `signal` to every process, frozen meanwhile so no fork escapes it (v2 SIGKILL
@@ -57,6 +59,7 @@ private:
   Result<> set_frozen(bool frozen);
   Result<> write(const LinuxResources &resources, bool devices);
   Result<> apply_v1(const LinuxResources &resources, bool devices);
+  Result<> kill_created(const std::vector<std::string> &created);
   /// v2: the device whitelist as an eBPF program (only on a real cgroup2 directory).
   static Result<> apply_v2_devices(const std::string &leaf,
                                    const std::vector<LinuxDeviceCgroup> &rules);

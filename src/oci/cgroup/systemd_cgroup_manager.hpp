@@ -29,6 +29,13 @@ public:
   Result<bool> frozen() override { return m_fs->frozen(); }
   /// cgroupfs cleanup, then StopUnit (a unit systemd already dropped is fine).
   Result<> destroy() override;
+  [[nodiscard]] std::vector<std::string> missing_dirs() const override {
+    return m_fs->missing_dirs();
+  }
+  /// The scope is always this container's own (named after it): destroy() as a whole.
+  Result<> destroy_created(const std::vector<std::string> & /*created*/) override {
+    return destroy();
+  }
   [[nodiscard]] std::string path() const override { return m_fs->path(); }
 
 private:

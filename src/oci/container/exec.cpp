@@ -1,6 +1,7 @@
 // `exec`: a new process inside a running container: setns into the init's namespaces, the same
 // cgroup, then the same user/caps/no_new_privileges/seccomp path as the init.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -27,7 +28,8 @@ struct ExecChild {
   const std::vector<NamespaceJoin> *joins;
   SyncChannel *channel;
   int console = -1;
-  int root = -1; // the init's root to chroot into (no mount namespace), or -1
+  int root = -1;      // the init's root to chroot into (no mount namespace), or -1
+  int parent_fd = -1; // the parent's end of the channel: closed here, so EOF = parent gone
 };
 
 // Without a mount namespace the init chrooted into its rootfs in the caller's namespace: an
@@ -60,11 +62,16 @@ Result<std::string> prepare_child(ExecChild &c) {
   ISOBOX_CHECK(close_fds_on_exec(c.opt->preserve_fds));
   ISOBOX_CHECK(
       finalize_process(p, c.spec->linux->seccomp, c.spec->has_namespace(NamespaceType::User)));
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); // cleared by the change of credentials
   return find_executable(p);
 }
 
 [[noreturn]] void run_child(ExecChild &c) {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  // Until the execve the child dies with `exec` (a killed exec leaves no half-joined process);
+  // the process itself then outlives it, as with runc.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  ::close(c.parent_fd);
   auto path = prepare_child(c);
   if (!path) {
     (void)c.channel->send(SyncType::Error, path.error().message);
@@ -72,6 +79,7 @@ Result<std::string> prepare_child(ExecChild &c) {
   }
   if (!c.channel->send(SyncType::Ready))
     ::_exit(1);
+  ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
   if (auto r = late_seccomp(c.opt->process, c.spec->linux->seccomp); !r) {
     (void)c.channel->send(SyncType::Error, r.error().message);
     ::_exit(1);
@@ -137,7 +145,7 @@ Result<int> exec_in_container(const ExecOptions &opt) {
     console = ISOBOX_TRY(connect_unix(opt.console_socket));
   auto [parent_end, child_end] = ISOBOX_TRY(SyncChannel::make_pair());
   ISOBOX_CHECK(join_namespaces(joins, /*pid_only=*/true));
-  ExecChild child{&opt, &spec, &joins, &child_end, console.get(), init_root.get()};
+  ExecChild child{&opt, &spec, &joins, &child_end, console.get(), init_root.get(), parent_end.fd()};
   pid_t pid = ISOBOX_TRY(clone_process(0));
   if (pid == 0)
     run_child(child);

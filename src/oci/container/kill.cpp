@@ -74,7 +74,8 @@ Result<> kill_container(const std::string &root, const std::string &id, int sign
       return {};
     }
   }
-  if (status == ContainerStatus::Stopped)
+  // Never kill(0) (the caller's process group) for a record without an init yet.
+  if (status == ContainerStatus::Stopped || !process_alive(s.pid, s.pid_start))
     return make_error("container not running");
   if (::kill(s.pid, signal) < 0)
     return sys_error("kill {}", s.pid);

@@ -82,9 +82,6 @@ Result<int> exec_in_container(const ExecOptions &opt);
 /// Waits for a child and turns its status into a shell-style exit code (128+signal).
 int wait_exit_code(pid_t pid);
 
-/// Removes <root>/<id> and its files.
-void remove_state_dir(const std::string &dir);
-
 /// Writes a pid file atomically (runc writes it via a temp file and rename).
 Result<> write_pid_file(const std::string &path, pid_t pid);
 

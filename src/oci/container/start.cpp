@@ -39,6 +39,8 @@ Result<> start_container(const std::string &root, const std::string &id) {
   ContainerStatus status = current_status(s);
   if (status == ContainerStatus::Stopped)
     return make_error("cannot start a container that has stopped");
+  if (status == ContainerStatus::Partial || status == ContainerStatus::Creating)
+    return make_error("cannot start container {}: it is {}", id, status_name(status));
   if (status != ContainerStatus::Created)
     return make_error("cannot start an already running container");
   std::string fifo = s.state_dir + "/exec.fifo";

@@ -51,6 +51,7 @@ const char *status_name(ContainerStatus status) {
   case ContainerStatus::Running: return "running";
   case ContainerStatus::Paused: return "paused";
   case ContainerStatus::Stopped: return "stopped";
+  case ContainerStatus::Partial: return "partial";
   }
   return "unknown";
 }
@@ -84,17 +85,67 @@ Result<> save_state(const ContainerState &s) {
                       {"annotations", s.annotations},
                       {"cgroup_path", s.cgroup_path},
                       {"resources", resources_to_json(s.resources)},
-                      {"systemd_cgroup", s.systemd_cgroup}};
-  std::string text = j.dump();
-  std::string tmp = s.state_dir + "/state.json.tmp";
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (!fd || ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-    return sys_error("write {}", tmp);
-  fd.reset();
-  if (::rename(tmp.c_str(), (s.state_dir + "/state.json").c_str()) < 0)
-    return sys_error("rename {}", tmp);
-  return {};
+                      {"systemd_cgroup", s.systemd_cgroup},
+                      {"creating", s.creating},
+                      {"creator_pid", s.creator_pid},
+                      {"creator_start", s.creator_start},
+                      {"cgroup_created", s.cgroup_created}};
+  return replace_file(s.state_dir + "/state.json", j.dump(), 0600);
 }
+
+Result<> claim_state_dir(const std::string &root, ContainerState &s) {
+  // The temp name carries our pid and start time: `delete --force` removes one whose writer died.
+  std::string tmp =
+      fmt::format("{}/.{}.{}-{}.new", root, s.id, ::getpid(), process_start_time(::getpid()));
+  if (::mkdir(tmp.c_str(), 0711) < 0)
+    return sys_error("create {}", tmp);
+  s.state_dir = tmp;
+  auto saved = save_state(s);
+  s.state_dir = state_dir(root, s.id);
+  // rename(2) onto an existing non-empty dir fails: the id check and the record are one step.
+  if (saved && ::rename(tmp.c_str(), s.state_dir.c_str()) < 0) {
+    saved = errno == EEXIST || errno == ENOTEMPTY
+                ? make_error("container \"{}\" already exists", s.id)
+                : sys_error("rename {} to {}", tmp, s.state_dir);
+  }
+  if (!saved) {
+    ::unlink((tmp + "/state.json").c_str());
+    ::rmdir(tmp.c_str());
+  }
+  return saved;
+}
+
+namespace {
+
+// A state dir whose state.json is missing or unreadable: only its id is known.
+Result<ContainerState> partial_record(const std::string &dir, const std::string &id) {
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
+    return make_error("container \"{}\" does not exist", id);
+  ContainerState s;
+  s.id = id;
+  s.creating = true;
+  s.state_dir = dir;
+  return s;
+}
+
+void parse_record(const nlohmann::json &j, ContainerState &s) {
+  s.id = j.at("id").get<std::string>();
+  s.pid = j.at("pid").get<pid_t>();
+  s.pid_start = j.at("pid_start").get<unsigned long long>();
+  s.bundle = j.at("bundle").get<std::string>();
+  s.rootfs = j.at("rootfs").get<std::string>();
+  s.created = j.at("created").get<std::string>();
+  s.owner = j.at("owner").get<uid_t>();
+  s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
+  s.cgroup_path = j.at("cgroup_path").get<std::string>();
+  s.creating = j.value("creating", false);
+  s.creator_pid = j.value("creator_pid", pid_t{0});
+  s.creator_start = j.value("creator_start", 0ULL);
+  s.cgroup_created = j.value("cgroup_created", std::vector<std::string>{});
+}
+
+} // namespace
 
 Result<ContainerState> load_state(const std::string &root, const std::string &id) {
   ISOBOX_CHECK(validate_id(id));
@@ -102,7 +153,7 @@ Result<ContainerState> load_state(const std::string &root, const std::string &id
   auto text = read_file(dir + "/state.json");
   if (!text) {
     if (text.error().errno_value == ENOENT)
-      return make_error("container \"{}\" does not exist", id);
+      return partial_record(dir, id);
     return std::unexpected(text.error());
   }
   auto j = nlohmann::json::parse(*text, nullptr, false);
@@ -110,15 +161,7 @@ Result<ContainerState> load_state(const std::string &root, const std::string &id
     return make_error("{}/state.json is corrupt", dir);
   ContainerState s;
   try {
-    s.id = j.at("id").get<std::string>();
-    s.pid = j.at("pid").get<pid_t>();
-    s.pid_start = j.at("pid_start").get<unsigned long long>();
-    s.bundle = j.at("bundle").get<std::string>();
-    s.rootfs = j.at("rootfs").get<std::string>();
-    s.created = j.at("created").get<std::string>();
-    s.owner = j.at("owner").get<uid_t>();
-    s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
-    s.cgroup_path = j.at("cgroup_path").get<std::string>();
+    parse_record(j, s);
   } catch (const nlohmann::json::exception &e) {
     return make_error("{}/state.json is corrupt: {}", dir, e.what());
   }
@@ -144,6 +187,9 @@ bool process_alive(pid_t pid, unsigned long long start) {
 }
 
 ContainerStatus current_status(const ContainerState &s) {
+  if (s.creating)
+    return process_alive(s.creator_pid, s.creator_start) ? ContainerStatus::Creating
+                                                         : ContainerStatus::Partial;
   if (s.pid == 0)
     return ContainerStatus::Creating;
   if (!process_alive(s.pid, s.pid_start))
@@ -164,7 +210,7 @@ std::string state_json(const ContainerState &s, ContainerStatus status) {
   nlohmann::ordered_json j;
   j["ociVersion"] = kOciVersion;
   j["id"] = s.id;
-  j["pid"] = status == ContainerStatus::Stopped ? 0 : s.pid;
+  j["pid"] = status != ContainerStatus::Stopped && process_alive(s.pid, s.pid_start) ? s.pid : 0;
   j["status"] = status_name(status);
   j["bundle"] = s.bundle;
   j["rootfs"] = s.rootfs;

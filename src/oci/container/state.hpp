@@ -5,15 +5,19 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 #include "oci/spec/spec.hpp"
 
 namespace isobox::oci {
 
-enum class ContainerStatus { Creating, Created, Running, Paused, Stopped };
+/// Partial: a create that died before the handoff (its record says "creating" and the process that
+/// wrote it is gone); only `delete` applies to it.
+enum class ContainerStatus { Creating, Created, Running, Paused, Stopped, Partial };
 
-/// "creating", "created", "running", "paused", "stopped" (runtime-spec runtime.md "State").
+/// "creating", "created", "running", "paused", "stopped" (runtime-spec runtime.md "State"), and
+/// isobox's "partial".
 const char *status_name(ContainerStatus status);
 
 /// What the runtime remembers about a container between invocations.
@@ -29,7 +33,14 @@ struct ContainerState {
   std::string cgroup_path;     // as passed to make_cgroup_manager
   LinuxResources resources;    // linux.resources as created and then updated (no devices)
   bool systemd_cgroup = false; // --systemd-cgroup at create: the cgroup is a systemd scope
-  std::string state_dir;       // <root>/<id> (not saved; filled on load)
+  // Crash consistency: create saves this record before it makes a cgroup or a process, so a
+  // killed create leaves a state a later `delete --force` can undo (docs/crash-consistency.md).
+  bool creating = false;                   // until create handed the container over
+  pid_t creator_pid = 0;                   // the create/run process that wrote the record
+  unsigned long long creator_start = 0;    // its /proc starttime
+  std::vector<std::string> cgroup_created; // cgroup dirs create made: the only ones delete
+                                           // kills in and removes (a pre-existing one is not ours)
+  std::string state_dir;                   // <root>/<id> (not saved; filled on load)
 };
 
 /// Container ids: [A-Za-z0-9][A-Za-z0-9_.+-]* up to 1024 chars (runc's rule), no path tricks.
@@ -38,10 +49,15 @@ Result<> validate_id(const std::string &id);
 /// <root>/<id>.
 std::string state_dir(const std::string &root, const std::string &id);
 
-/// Writes state.json atomically (temp file + rename).
+/// Writes state.json atomically (temp file + fsync + rename).
 Result<> save_state(const ContainerState &state);
 
-/// Reads <root>/<id>/state.json; a missing container is "container <id> does not exist".
+/// Makes <root>/<id> holding `state`'s record in one step (a temp dir renamed into place), so a
+/// state dir never lacks its state.json; "container <id> already exists" if the id is taken.
+Result<> claim_state_dir(const std::string &root, ContainerState &state);
+
+/// Reads <root>/<id>/state.json; a missing container is "container <id> does not exist". A dir
+/// without a readable state.json (an older isobox killed mid-create) loads as a partial record.
 Result<ContainerState> load_state(const std::string &root, const std::string &id);
 
 /// Status computed from the living system: init gone or zombie -> stopped; exec.fifo present ->

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -27,6 +28,20 @@ std::string created_state(const std::string &creating) {
   return j.dump();
 }
 
+// The init dies with the process that creates it until the hand-over (SyncType::Committed), so
+// a killed create leaves no orphan holding a cgroup. getppid() cannot tell a dead parent inside a
+// new pid namespace (it reads 0 there either way); the channel can: with our copy of the
+// parent's end closed, a parent that died before the prctl is an EOF on the next message.
+void die_with_parent(InitArgs &a) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (a.parent_fd >= 0)
+    ::close(a.parent_fd);
+  a.parent_fd = -1;
+}
+
+// A change of credentials (setresuid, joining a user namespace) clears the parent-death signal.
+void rearm_parent_death() { ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); }
+
 Result<> enter_namespaces(InitArgs &a) {
   ISOBOX_TRY(a.channel.expect(SyncType::Go));
   ISOBOX_CHECK(join_namespaces(*a.joins, false));
@@ -37,6 +52,7 @@ Result<> enter_namespaces(InitArgs &a) {
     if (::syscall(SYS_setresgid, 0, 0, 0) < 0 || ::syscall(SYS_setresuid, 0, 0, 0) < 0)
       return sys_error("become root in the user namespace");
   }
+  rearm_parent_death();
   if (::setsid() < 0)
     return sys_error("setsid");
   // A fresh session keyring (KEYCTL_JOIN_SESSION_KEYRING): no host key is reachable. As runc,
@@ -76,16 +92,23 @@ Result<std::string> prepare_exec(InitArgs &a) {
   const Process &p = *a.spec->process;
   ISOBOX_CHECK(
       finalize_process(p, a.spec->linux->seccomp, a.spec->has_namespace(NamespaceType::User)));
+  rearm_parent_death(); // best effort: a seccomp profile may refuse prctl
   return find_executable(p);
 }
 
-// Blocks until `start` opens the fifo for reading (runc's create/start handshake).
-Result<> wait_for_start(int fifo_fd) {
+// Blocks until `start` opens the fifo for reading (runc's create/start handshake). The fifo is
+// unlinked here, before the release: from then on `state` says "running", even if `start` is
+// killed before it could remove it.
+Result<> wait_for_start(int fifo_fd, int state_dir_fd) {
   std::string path = "/proc/self/fd/" + std::to_string(fifo_fd);
   int fd;
   while ((fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC)) < 0) {
     if (errno != EINTR)
       return sys_error("open exec fifo");
+  }
+  if (state_dir_fd >= 0) {
+    ::unlinkat(state_dir_fd, "exec.fifo", 0);
+    ::close(state_dir_fd);
   }
   [[maybe_unused]] auto n = ::write(fd, "0", 1);
   ::close(fd);
@@ -107,6 +130,7 @@ void run_init(InitArgs &a) {
   // Not dumpable until execve: a process in the container cannot ptrace us or open our
   // /proc/<pid>/exe or fds (CVE-2016-9962 class). execve resets it.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  die_with_parent(a);
   if (auto r = enter_namespaces(a); !r)
     fail(a, r.error());
   if (auto r = build_container(a); !r)
@@ -116,8 +140,15 @@ void run_init(InitArgs &a) {
     fail(a, path.error());
   if (auto r = a.channel.send(SyncType::Ready); !r)
     ::_exit(1);
+  // The parent saved the finished record: from now on the container outlives `create`.
+  if (auto r = a.channel.expect(SyncType::Committed); !r)
+    ::_exit(1);
+  ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  // Acknowledged, so the parent never exits while our death signal is still armed.
+  if (auto r = a.channel.send(SyncType::Committed); !r)
+    ::_exit(1);
   a.channel.close();
-  if (auto r = wait_for_start(a.fifo_fd); !r)
+  if (auto r = wait_for_start(a.fifo_fd, a.state_dir_fd); !r)
     fail(a, r.error());
   if (auto r = late_seccomp(*a.spec->process, a.spec->linux->seccomp); !r)
     fail(a, r.error());

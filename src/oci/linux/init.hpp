@@ -17,7 +17,9 @@ struct InitArgs {
   const Spec *spec = nullptr;
   RootfsOptions rootfs;
   SyncChannel channel;     // the child's end
+  int parent_fd = -1;      // the parent's end, which the child closes (EOF = parent gone)
   int fifo_fd = -1;        // O_PATH fd of <state>/exec.fifo
+  int state_dir_fd = -1;   // O_PATH fd of <state>: the init unlinks exec.fifo when released
   int console_socket = -1; // connected --console-socket, or -1
   int preserve_fds = 0;
   int unshare_flags = 0; // namespaces still to create after clone

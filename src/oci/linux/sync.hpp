@@ -18,6 +18,7 @@ enum class SyncType : uint32_t {
   Error = 5,     // child -> parent: payload is the error line
   PtyMaster = 6, // child -> parent: an fd (the pty master) rides along (SCM_RIGHTS)
   ChildPid = 7,  // intermediate -> parent: payload is the decimal pid of the real child
+  Committed = 8, // parent -> child: record saved, outlive me; child -> parent: done
 };
 
 struct SyncMessage {

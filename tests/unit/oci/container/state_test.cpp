@@ -80,14 +80,54 @@ TEST_F(TempRoot, StateJsonHasRuncFields) {
   EXPECT_EQ(stopped["pid"], 0);
 }
 
-TEST_F(TempRoot, ListSkipsJunk) {
+TEST_F(TempRoot, ListShowsPartialDirsAndSkipsTempDirs) {
   ASSERT_TRUE(save_state(make("b")));
   ASSERT_TRUE(save_state(make("a")));
-  ::mkdir((m_root + "/junk").c_str(), 0700);
+  ::mkdir((m_root + "/junk").c_str(), 0700);       // no state.json: a partial container
+  ::mkdir((m_root + "/.c.1-2.new").c_str(), 0700); // a create's temp dir: not a container
   auto all = list_containers(m_root);
-  ASSERT_EQ(all.size(), 2u);
+  ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].id, "a");
-  EXPECT_EQ(all[1].id, "b");
+  EXPECT_EQ(all[2].id, "junk");
+  EXPECT_EQ(current_status(all[2]), ContainerStatus::Partial);
+  EXPECT_EQ(nlohmann::json::parse(state_json(all[2], ContainerStatus::Partial))["status"],
+            "partial");
+}
+
+TEST_F(TempRoot, CreatingRecordRoundTripsAndTurnsPartialWhenItsWriterDies) {
+  auto s = make("cr");
+  s.creating = true;
+  s.creator_pid = ::getpid();
+  s.creator_start = process_start_time(s.creator_pid);
+  s.cgroup_created = {"/sys/fs/cgroup/pids/cr", "/sys/fs/cgroup/unified/cr"};
+  ASSERT_TRUE(save_state(s));
+  auto loaded = load_state(m_root, "cr");
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_TRUE(loaded->creating);
+  EXPECT_EQ(loaded->cgroup_created, s.cgroup_created);
+  EXPECT_EQ(current_status(*loaded), ContainerStatus::Creating);
+  loaded->creator_start += 1; // the writer is gone (its pid reused)
+  EXPECT_EQ(current_status(*loaded), ContainerStatus::Partial);
+}
+
+TEST_F(TempRoot, ClaimStateDirIsExclusiveAndLeavesNoTempDir) {
+  ContainerState first;
+  first.id = "dup";
+  first.bundle = "/one";
+  ASSERT_TRUE(claim_state_dir(m_root, first));
+  ContainerState second;
+  second.id = "dup";
+  second.bundle = "/two";
+  auto again = claim_state_dir(m_root, second);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().message, "container \"dup\" already exists");
+  auto loaded = load_state(m_root, "dup");
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->bundle, "/one");
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto &e : std::filesystem::directory_iterator(m_root))
+    ++entries;
+  EXPECT_EQ(entries, 1u);
 }
 
 TEST(ContainerId, Rules) {
