@@ -22,11 +22,13 @@
 namespace isobox::wasm::embed {
 namespace {
 
-Result<std::shared_ptr<const ValidatedModule>> load(const RunRequest &req) {
+/// Decodes and validates; `interrupt` (the watchdog's flag, or null) stops a long validation.
+Result<std::shared_ptr<const ValidatedModule>> load(const RunRequest &req,
+                                                    const std::atomic<bool> *interrupt) {
   auto module = decode(req.bytes);
   if (!module)
     return std::unexpected(module.error().wrap(req.name));
-  auto validated = validate(std::move(*module));
+  auto validated = validate(std::move(*module), ValidateOptions{.interrupt = interrupt});
   if (!validated)
     return std::unexpected(validated.error().wrap(req.name));
   return validated;
@@ -105,10 +107,16 @@ Result<int> run_module(RunRequest req) {
     req.limits.store.interrupt = &interrupt;
     watchdog.emplace(interrupt, *req.limits.timeout_ms, [&stdio] { stdio.restore(); });
   }
-  auto validated = ISOBOX_TRY(load(req));
+  auto validated = load(req, req.limits.store.interrupt);
+  if (!validated && interrupt.load()) { // the timeout fired while loading: the same end as in code
+    fmt::print(stderr, "isobox: trap: interrupted\n");
+    return kTrapExitCode;
+  }
+  if (!validated)
+    return std::unexpected(validated.error());
   Store store(req.limits.store);
   auto funcs = wasi::add_wasi_functions(store, *wasi);
-  auto inst = instantiate(store, validated, wasi::wasi_import_resolver(funcs), false);
+  auto inst = instantiate(store, *validated, wasi::wasi_import_resolver(funcs), false);
   if (!inst)
     return make_error("{}", inst.error().message);
   std::optional<uint32_t> start;
