@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer target (clang-14, ASan) in build-fuzz/ and fuzzes decode+validate for
 # FUZZ_SECONDS (default 60), seeded with the spec suite's modules (wast2json at run time) and the
-# saved regressions in tests/fuzz/regressions/. Fails on any crash, sanitizer report or timeout.
+# saved regressions in tests/fuzz/regressions/. Fails on any crash, sanitizer report or slow input:
+# the target's own oracle (decode + validate over ISOBOX_FUZZ_SLOW_MS, default 250 ms, + 1 ms/KiB)
+# and libFuzzer's per-input caps (FUZZ_TIMEOUT s, default 2; FUZZ_RSS_MB, default 512; no single
+# allocation over 256 MB). FUZZ_MAX_LEN (default 65536) lets inputs grow to pathological sizes.
 # clang-14 cannot compile libstdc++ 12's <expected>; tests/fuzz/compat/expected stands in (see
 # docs/fuzzing.md).
 set -euo pipefail
@@ -36,11 +39,13 @@ echo "fuzz: $(ls "$work/seeds" | wc -l) seeds, ${seconds} s"
 # Known crashers first (fast, exact), then the timed run.
 "$fuzzer" tests/fuzz/regressions/* >/dev/null 2>&1 ||
   { echo "fuzz: a saved regression crashes again"; "$fuzzer" tests/fuzz/regressions/*; exit 1; }
-if ! "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+if ! "$fuzzer" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-2}" \
+  -rss_limit_mb="${FUZZ_RSS_MB:-512}" -malloc_limit_mb=256 -max_len="${FUZZ_MAX_LEN:-65536}" \
+  -report_slow_units=1 -print_final_stats=1 \
   -artifact_prefix="$build/fuzz-artifacts/" "$work/corpus" "$work/seeds" >"$work/log" 2>&1; then
-  grep -E "ERROR|SUMMARY|artifact|Test unit" "$work/log" | head -20
+  grep -E "ERROR|SUMMARY|artifact|Test unit|slow input|Slowest unit" "$work/log" | head -20
   echo "fuzz: FAILED (reproduce with $fuzzer <artifact>)"
   exit 1
 fi
-grep -E "^Done|stat::number_of_executed_units|stat::peak_rss" "$work/log" || true
+grep -E "^Done|stat::number_of_executed_units|stat::peak_rss|Slowest unit" "$work/log" | tail -6 || true
 echo "fuzz: clean"
