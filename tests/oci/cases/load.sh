@@ -52,8 +52,12 @@ load_compare() {
   last=$(sort -k2,2n "$WORK/times" | tail -n "$tenth" | awk '{print $3}' | sort -n |
     awk '{a[NR]=$1} END {print int(a[int((NR+1)/2)] / 1000000)}')
   slack=$(load_slack "$n")
-  echo "load $what $RUNTIME N=$n J=$LOAD_J: median ms first tenth $first, last tenth $last (slack $slack%)"
-  ((last * 100 <= first * (100 + slack))) ||
+  # At the reduced counts a tenth is a handful of samples of a few ms on a shared machine: 25 ms
+  # of jitter are allowed on top of the slack there.
+  local floor=0
+  ((n >= 500)) || floor=25
+  echo "load $what $RUNTIME N=$n J=$LOAD_J: median ms first tenth $first, last tenth $last (slack $slack% + $floor ms)"
+  ((last * 100 <= first * (100 + slack) + floor * 100)) ||
     fail "$what slowed down: $first ms at the start, $last ms at the end"
 }
 
