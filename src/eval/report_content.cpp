@@ -124,9 +124,9 @@ Section startup_section(const Results &r) {
          {m.backend == "node-wasi"
               ? "inside node: require node:wasi, read, compile and instantiate"
               : "inside isobox: read, decode, validate, compile, instantiate, WASI"}});
-  s.paragraphs.push_back("For the engines, the time from reading hello.wasm to an instance ready "
-                         "to run, measured inside the engine's process (not counting process "
-                         "start, and for node not counting node's own startup):");
+  s.paragraphs.push_back("The second table is for the engines: the time from reading hello.wasm "
+                         "to an instance ready to run, measured inside the engine's process (not "
+                         "counting process start, and for node not counting node's own startup).");
   s.tables.push_back(in);
   return s;
 }

@@ -142,7 +142,7 @@ def main(argv):
     with tempfile.TemporaryDirectory() as profile:
         dom = chromium(["--dump-dom", page], profile)
         shot = os.path.join(out, "report.png")
-        chromium(["--window-size=1200,5200", f"--screenshot={shot}", page], profile)
+        chromium(["--window-size=1200,6400", f"--screenshot={shot}", page], profile)
     if dom.returncode != 0 or "</html>" not in dom.stdout:
         fail(f"chromium --dump-dom failed: {dom.stderr[-500:]}")
     with open(os.path.join(out, "report.dom.html"), "w") as f:
