@@ -1,4 +1,5 @@
 // The report's memory, I/O, crossover and method sections for one node, and number formatting.
+#include <algorithm>
 #include <cmath>
 
 #include "eval/report_format.hpp"
@@ -123,7 +124,8 @@ Section crossover_section(const Results &r) {
   for (const auto &c : r.bench.crossover) {
     svg::Curve curve{c.backend, {}, {}};
     std::string times;
-    for (std::size_t i = 0; i < c.sizes.size(); i++) {
+    // A hand-edited or truncated results.json may hold fewer times than sizes.
+    for (std::size_t i = 0; i < std::min(c.sizes.size(), c.median_s.size()); i++) {
       curve.xs.push_back(c.sizes[i]);
       curve.ys.push_back(c.median_s[i] * 1000);
       times += (times.empty() ? "" : ", ") + fmt_ms(c.median_s[i] * 1000);
