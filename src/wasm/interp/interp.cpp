@@ -26,6 +26,10 @@ struct RunResult {
 const int32_t *g_handlers = nullptr;
 uint32_t g_exit_code[1];
 
+/// The default value of a type (spec 4.2.1): zero, or null for references. A host function that
+/// leaves a result unset returns it (a funcref result once came back as function 0 of the store).
+Value default_value(ValType t) { return is_ref(t) ? Value::null(t) : Value{t, 0}; }
+
 /// Calls a host function with arguments/results in cells at `fp`.
 std::optional<Trap> call_host(Store &store, FuncInst *f, ModuleInstance *caller, uint64_t *fp) {
   thread_local std::vector<Value> args, results;
@@ -39,7 +43,7 @@ std::optional<Trap> call_host(Store &store, FuncInst *f, ModuleInstance *caller,
     args[i] = Value{t, bits};
   }
   for (size_t i = 0; i < results.size(); ++i)
-    results[i] = Value{f->type.results[i], 0};
+    results[i] = default_value(f->type.results[i]);
   HostCall hc{store, caller ? caller->memory0 : nullptr, store.user_data()};
   std::vector<Value> a = args, r = results; // copies: a host call may re-enter and reuse buffers
   if (auto t = f->host(hc, a, r))
@@ -447,7 +451,7 @@ std::expected<std::vector<Value>, Trap> invoke(Store &store, uint32_t func_addr,
   std::vector<Value> results(f->type.results.size());
   if (!f->code) {
     for (size_t i = 0; i < results.size(); ++i)
-      results[i] = Value{f->type.results[i], 0};
+      results[i] = default_value(f->type.results[i]);
     HostCall hc{store, nullptr, store.user_data()};
     if (auto t = f->host(hc, args, results))
       return std::unexpected(std::move(*t));

@@ -68,6 +68,38 @@ TEST(Interp, ReferenceLocalsStartNull) {
   EXPECT_EQ(m.call1("null_after_loop", {Value::i32(3)}), 1u);
 }
 
+TEST(Interp, HostReferenceResultsDefaultToNull) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  // A host function that does not set its funcref result: the guest must see null, not ref:0.
+  auto bytes = testing::wat(R"((module (import "env" "get" (func $get (result funcref)))
+      (type $t (func (result i32))) (table 1 funcref)
+      (func (export "is_null") (result i32) call $get ref.is_null)
+      (func (export "call_it") (result i32)
+        i32.const 0 call $get table.set 0 i32.const 0 call_indirect (type $t))
+      (func (export "fresh_table") (result i32) i32.const 0 table.get 0 ref.is_null)))");
+  ASSERT_FALSE(bytes.empty());
+  Store store;
+  const uint32_t get = store.add_host_func(
+      FuncType{{}, {ValType::FuncRef}},
+      [](HostCall &, std::span<const Value>, std::span<Value>) { return std::optional<Trap>(); });
+  auto v = validate(*decode(bytes));
+  ASSERT_TRUE(v.has_value());
+  auto inst = instantiate(store, *v, [&](auto, auto) {
+    return std::optional(ExternVal{ExternKind::Func, get});
+  });
+  ASSERT_TRUE(inst.has_value());
+  auto call = [&](const char *name) { return invoke(store, (*inst)->find_export(name)->addr, {}); };
+  EXPECT_EQ(call("fresh_table")->at(0).bits, 1u);
+  EXPECT_EQ(call("is_null")->at(0).bits, 1u);
+  auto r = call("call_it");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message.rfind("uninitialized element", 0), 0u) << r.error().message;
+  // Invoked directly from the host, too.
+  auto direct = invoke(store, get, {});
+  ASSERT_TRUE(direct.has_value());
+  EXPECT_TRUE(direct->at(0).is_null());
+}
+
 TEST(Interp, MemoryAndTraps) {
   ISOBOX_REQUIRE_WAT2WASM();
   Instance m(R"((module (memory 1)
