@@ -8,6 +8,7 @@
 #include <map>
 
 #include "eval/bench_runner.hpp"
+#include "eval/interrupt.hpp"
 #include "eval/machine.hpp"
 #include "eval/workloads.hpp"
 
@@ -31,6 +32,10 @@ Measurement measure(Plan &plan, Backend &b, const Workload &w, const std::string
   const RunSpec spec = make_spec(w.name, m.size, w.needs_dir);
   const bool paired = &b != plan.native;
   for (int i = -plan.opt.warmup; i < plan.samples; i++) {
+    if (interrupted()) {
+      m.error = "interrupted";
+      return m;
+    }
     std::optional<CheckedRun> base;
     const bool native_first = paired && i % 2 != 0;
     if (native_first)
@@ -79,6 +84,8 @@ std::string describe(const Measurement &m) {
 
 void run_workloads(Plan &plan, BenchSection &bench) {
   for (const auto &name : plan.opt.workloads) {
+    if (interrupted())
+      return;
     const Workload &w = *find_workload(name);
     const int size = plan.opt.quick ? w.quick_size : w.full_size;
     std::string expected = w.expected;
@@ -165,6 +172,7 @@ int default_samples(bool quick) { return quick ? 5 : 10; }
 
 Result<Results> run_bench(const BenchOptions &opt) {
   const auto t0 = std::chrono::steady_clock::now();
+  install_interrupt_handler();
   std::error_code ec;
   std::filesystem::create_directories(opt.work_dir, ec);
   if (ec)
@@ -173,6 +181,13 @@ Result<Results> run_bench(const BenchOptions &opt) {
   results.machine = describe_machine(first_output_line({opt.isobox, "--version"}));
   results.node = results.machine.hostname;
   auto backends = make_backends();
+  struct Cleanup { // whatever prepare() created goes, on every way out
+    std::vector<std::unique_ptr<Backend>> &all;
+    ~Cleanup() {
+      for (auto &b : all)
+        b->cleanup();
+    }
+  } cleanup{backends};
   const BackendEnv env{opt.isobox, opt.workload_dir, opt.work_dir};
   Plan plan{opt, opt.samples > 0 ? opt.samples : default_samples(opt.quick),
             opt.quick ? 60.0 : 600.0};
@@ -204,12 +219,14 @@ Result<Results> run_bench(const BenchOptions &opt) {
   run_workloads(plan, bench);
   if (std::ranges::find(opt.workloads, "hello") != opt.workloads.end())
     measure_instantiate(plan, bench);
-  if (opt.density) {
+  if (opt.density && !interrupted()) {
     bench.density_method = "idle instances started together (up to the cap), each instance's "
                            "processes' PSS summed from /proc/<pid>/smaps_rollup; fits = budget / "
                            "PSS per instance (kernel objects such as namespaces and cgroups are "
                            "not counted)";
     for (Backend *b : plan.active) {
+      if (interrupted())
+        break;
       bench.density.push_back(measure_density(*b, opt.quick ? 64 : 1024, opt.quick ? 3 : 16));
       const Density &d = bench.density.back();
       progress.done(d.ok ? fmt::format("{:<22} density     {:.0f} KiB/instance, {} fit in {} MiB",
@@ -217,18 +234,20 @@ Result<Results> run_bench(const BenchOptions &opt) {
                          : fmt::format("{:<22} density     FAILED: {}", d.backend, d.error));
     }
   }
-  if (opt.crossover) {
+  if (opt.crossover && !interrupted()) {
     bench.crossover_workload = kCrossoverWorkload;
     std::map<int, std::string> answers;
     for (Backend *b : plan.active) {
+      if (interrupted())
+        break;
       bench.crossover.push_back(sweep(plan, *b, answers));
       progress.done(fmt::format("{:<22} crossover   {} sizes", b->name(),
                                 bench.crossover.back().sizes.size()));
     }
   }
   progress.finish();
-  for (auto &b : backends)
-    b->cleanup();
+  if (interrupted())
+    return make_error("interrupted: stopped after the run in flight, nothing written");
   results.machine.load_after = load_average();
   results.machine.duration_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 #include "oci/cgroup/cgroup_layout.hpp"
@@ -113,13 +114,18 @@ long OciBackend::peak_rss_kib(const RunResult &r) {
 }
 
 void OciBackend::cleanup() {
-  auto layout = oci::cgroup::detect_layout();
-  if (!layout)
+  // Every cgroup mount, named hierarchies included: runc and crun also create the path under
+  // name=systemd, which the controller layout leaves out.
+  if (m_cgroup_parent.empty())
     return;
-  for (const auto &[controller, mount] : layout->v1)
-    ::rmdir((mount + "/" + m_cgroup_parent).c_str());
-  if (!layout->unified.empty())
-    ::rmdir((layout->unified + "/" + m_cgroup_parent).c_str());
+  std::ifstream mounts("/proc/self/mounts");
+  for (std::string line; std::getline(mounts, line);) {
+    std::istringstream fields(line);
+    std::string source, target, type;
+    fields >> source >> target >> type;
+    if (type == "cgroup" || type == "cgroup2")
+      ::rmdir((target + "/" + m_cgroup_parent).c_str());
+  }
 }
 
 } // namespace isobox::eval
