@@ -123,8 +123,16 @@ void OciBackend::cleanup() {
     std::istringstream fields(line);
     std::string source, target, type;
     fields >> source >> target >> type;
-    if (type == "cgroup" || type == "cgroup2")
-      ::rmdir((target + "/" + m_cgroup_parent).c_str());
+    if (type != "cgroup" && type != "cgroup2")
+      continue;
+    // Leaves a runtime left (runc leaves its name=systemd one) go first; cgroupfs rmdir only
+    // removes cgroups with no processes, so nothing alive is touched.
+    const std::string parent = target + "/" + m_cgroup_parent;
+    std::error_code ec;
+    for (const auto &leaf : fs::directory_iterator(parent, ec))
+      if (leaf.is_directory(ec))
+        ::rmdir(leaf.path().c_str());
+    ::rmdir(parent.c_str());
   }
 }
 
