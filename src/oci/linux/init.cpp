@@ -1,6 +1,6 @@
 // Container init, in order (architecture.md "Order inside the container"): namespaces, mounts,
 // createContainer hooks, pivot_root, hostname, sysctl/masks, console, limits, user + caps +
-// seccomp, report ready, wait on exec.fifo, startContainer hooks, execve.
+// seccomp, report ready, wait on exec.fifo, startContainer hooks, execve (or a process handler).
 #include "oci/linux/init.hpp"
 
 #include <fcntl.h>
@@ -10,9 +10,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "oci/container/hooks.hpp"
+#include "oci/handlers/handler.hpp"
 #include "oci/linux/process_setup.hpp"
 
 namespace isobox::oci {
@@ -88,11 +91,15 @@ Result<> build_container(InitArgs &a) {
   return {};
 }
 
-Result<std::string> prepare_exec(InitArgs &a) {
+// The path to execve, or a handler that runs the process instead (then the path is empty).
+Result<std::string> prepare_exec(InitArgs &a, std::unique_ptr<ProcessHandler> &handler) {
   const Process &p = *a.spec->process;
   ISOBOX_CHECK(
       finalize_process(p, a.spec->linux->seccomp, a.spec->has_namespace(NamespaceType::User)));
   rearm_parent_death(); // best effort: a seccomp profile may refuse prctl
+  handler = ISOBOX_TRY(select_handler(*a.spec));
+  if (handler)
+    return std::string();
   return find_executable(p);
 }
 
@@ -124,6 +131,15 @@ Result<> wait_for_start(int fifo_fd, int state_dir_fd) {
   ::_exit(1);
 }
 
+// Where the init would execve: the handler runs the process here and its status is ours.
+[[noreturn]] void run_handler(InitArgs &a, ProcessHandler &handler) {
+  auto status = handler.run(*a.spec);
+  if (!status)
+    fail(a, status.error().wrap(handler.name()));
+  std::fflush(nullptr);
+  ::_exit(*status);
+}
+
 } // namespace
 
 void run_init(InitArgs &a) {
@@ -135,7 +151,8 @@ void run_init(InitArgs &a) {
     fail(a, r.error());
   if (auto r = build_container(a); !r)
     fail(a, r.error());
-  auto path = prepare_exec(a);
+  std::unique_ptr<ProcessHandler> handler;
+  auto path = prepare_exec(a, handler);
   if (!path)
     fail(a, path.error());
   if (auto r = a.channel.send(SyncType::Ready); !r)
@@ -156,6 +173,8 @@ void run_init(InitArgs &a) {
     if (auto r = run_hooks(a.spec->hooks.start_container, a.start_hook_state, "startContainer"); !r)
       fail(a, r.error());
   }
+  if (handler)
+    run_handler(a, *handler);
   fail(a, exec_process(*a.spec->process, *path));
 }
 

@@ -1,0 +1,33 @@
+// The Wasm process handler: runs a container's WebAssembly module in isobox's own engine, in
+// the init's process, inside the container it built (README "WebAssembly containers").
+#pragma once
+
+#include <string>
+
+#include "oci/handlers/handler.hpp"
+#include "wasm/embed/run_module.hpp"
+
+namespace isobox::oci {
+
+class WasmHandler final : public ProcessHandler {
+public:
+  [[nodiscard]] std::string_view name() const override { return "wasm"; }
+  /// Annotations first (wasm_intent), else a regular executable file with the core-module header.
+  /// A component is an error, as is a forced handler whose file is not a module.
+  Result<bool> can_handle(const Spec &spec) override;
+  /// Reads the module and parses the limits (container_wasm_limits).
+  Result<void> prepare(const Spec &spec) override;
+  /// The WASI command: process.args as argv, process.env as environ, the container's / preopened
+  /// as /, the init's stdio; the engine confines itself on top of the container's seccomp profile.
+  Result<int> run(const Spec &spec) override;
+
+private:
+  std::string m_path; ///< the module, as the init resolved it inside the container
+  wasm::embed::RunRequest m_request;
+};
+
+/// Finds args[0] for a forced Wasm handler: as the exec path would (PATH of process.env), but any
+/// readable regular file will do (a module need not be executable).
+Result<std::string> find_module(const Process &process);
+
+} // namespace isobox::oci

@@ -1,0 +1,141 @@
+# Wasm containers (issue 11): detection, the WASI mapping, the container around the engine, limits.
+# isobox only: runc and crun (Debian's, without WasmEdge) have no Wasm handler.
+
+# wasm_bundle [NAME]: a bundle with the Wasm probe at /NAME (default probe.wasm, mode 755).
+wasm_bundle() {
+  unsupported_by runc "no Wasm handler"
+  unsupported_by crun "no Wasm handler"
+  local wasm
+  wasm=$(dirname "$PROBE")/probe.wasm
+  [[ -f $wasm ]] || skip "probe.wasm not built (clang-14 or wasi-libc missing)"
+  new_bundle
+  cp "$wasm" "$BUNDLE/rootfs/${1:-probe.wasm}"
+  chmod 755 "$BUNDLE/rootfs/${1:-probe.wasm}"
+}
+
+# wasm_create_fails REGEX: create must fail with an error matching REGEX and leave nothing.
+wasm_create_fails() {
+  CREATED_IDS+=("$CID")
+  if rt create --bundle "$BUNDLE" "$CID" </dev/null >"$WORK/ctr.out" 2>"$WORK/ctr.err"; then
+    fail "create succeeded, expected an error matching /$1/"
+  fi
+  expect_match "$(cat "$WORK/ctr.err")" "$1" "create error"
+  expect_nothing_left "$CID"
+}
+
+# hello, argv, environ, exit code and trap through `run`, nothing left behind.
+test_wasm_run_wasi_mapping() {
+  wasm_bundle
+  args /probe.wasm hello
+  run_container
+  expect_ok
+  expect_eq "$OUT" "hello from wasm" output
+  expect_nothing_left "$CID"
+  wasm_bundle
+  args /probe.wasm args "two words" --flag
+  run_container
+  expect_ok
+  expect_eq "$OUT" $'arg0=/probe.wasm\narg1=args\narg2=two words\narg3=--flag' argv
+  wasm_bundle
+  args /probe.wasm env GREETING
+  cfg '.process.env += ["GREETING=hi there"]'
+  run_container
+  expect_eq "$OUT" "env=hi there" environ
+  wasm_bundle
+  args /probe.wasm exit 7
+  run_container
+  expect_rc 7
+  expect_nothing_left "$CID"
+  wasm_bundle
+  args /probe.wasm trap
+  run_container
+  expect_rc 134
+  expect_match "$ERR" "trap: unreachable" "trap line"
+  expect_nothing_left "$CID"
+}
+
+# The rules: header sniffing of an executable file, run.oci.handler, module.wasm.image/variant.
+test_wasm_detection() {
+  wasm_bundle
+  args /probe.wasm # no annotation: the \0asm version 1 header decides
+  run_container
+  expect_eq "$OUT" "hello from wasm" "sniffed module"
+  wasm_bundle app.bin
+  chmod 644 "$BUNDLE/rootfs/app.bin"
+  args /app.bin # not executable, no annotation: exec'd as usual, which fails
+  wasm_create_fails 'app.bin'
+  wasm_bundle app.bin
+  chmod 644 "$BUNDLE/rootfs/app.bin"
+  args /app.bin
+  cfg '.annotations["run.oci.handler"] = "wasm"'
+  run_container
+  expect_eq "$OUT" "hello from wasm" "run.oci.handler=wasm"
+  wasm_bundle
+  args /bin/echo native
+  cfg '.annotations["run.oci.handler"] = "wasm-smart"'
+  run_container
+  expect_eq "$OUT" native "wasm-smart with a native args[0]"
+  wasm_bundle
+  args /probe.wasm hello
+  cfg '.annotations["module.wasm.image/variant"] = "compat-smart"'
+  run_container
+  expect_eq "$OUT" "hello from wasm" "compat-smart"
+  wasm_bundle
+  args /bin/busybox true
+  cfg '.annotations["module.wasm.image/variant"] = "compat"'
+  wasm_create_fails 'not a WebAssembly module'
+  wasm_bundle
+  printf '\0asm\x0d\0\x01\0' >"$BUNDLE/rootfs/comp.wasm"
+  chmod 755 "$BUNDLE/rootfs/comp.wasm"
+  args /comp.wasm
+  wasm_create_fails 'components are not supported yet'
+  wasm_bundle
+  args /probe.wasm
+  cfg '.annotations["run.oci.handler"] = "krun"'
+  wasm_create_fails "unknown handler 'krun'"
+}
+
+# The engine runs inside the container: its rootfs, user, no_new_privs, and both seccomp filters.
+test_wasm_container_around_engine() {
+  wasm_bundle
+  args /probe.wasm cat /proc/self/status
+  cfg '.process.user = {"uid": 1000, "gid": 1000}'
+  run_container
+  expect_ok
+  expect_match "$OUT" $'Uid:\t1000\t1000\t1000\t1000' "uid of the engine"
+  expect_match "$OUT" $'NoNewPrivs:\t1' "no_new_privs"
+  expect_match "$OUT" $'Seccomp_filters:\t1\n' "the engine's own filter"
+  wasm_bundle
+  args /probe.wasm cat /etc/passwd
+  run_container
+  expect_eq "$OUT" "root:x:0:0:root:/root:/bin/sh" "the container's rootfs as /"
+  # The container's profile stays in force under the engine's: mkdirat is refused by it.
+  wasm_bundle
+  args /probe.wasm mkdir /tmp/x
+  cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdirat", "mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+  run_container
+  expect_eq "$OUT" "mkdir=EPERM" "mkdir under the container's profile"
+  wasm_bundle
+  args /probe.wasm cat /proc/self/status
+  cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}'
+  run_container
+  expect_match "$OUT" $'Seccomp_filters:\t2\n' "container profile + engine filter"
+  wasm_bundle
+  args /probe.wasm mkdir /tmp/x
+  run_container
+  expect_eq "$OUT" "mkdir=ok" "mkdir without a profile"
+}
+
+# create / start / state / kill / delete of a Wasm container.
+test_wasm_lifecycle() {
+  wasm_bundle
+  args /probe.wasm spin
+  create_container
+  expect_eq "$(state_field status)" created "status after create"
+  rt start "$CID" || fail "start failed"
+  wait_status running
+  rt kill "$CID" KILL || fail "kill failed"
+  wait_status stopped 5
+  rt delete "$CID" || fail "delete failed"
+  expect_nothing_left "$CID"
+}
