@@ -139,3 +139,41 @@ test_wasm_lifecycle() {
   rt delete "$CID" || fail "delete failed"
   expect_nothing_left "$CID"
 }
+
+# Limits: the memory limit bounds linear memory (memory.grow fails, no OOM kill); the
+# isobox.wasm/* annotations set fuel, timeout and call depth; a bad value fails create.
+test_wasm_limits() {
+  wasm_bundle
+  args /probe.wasm grow
+  cfg '.linux.resources.memory = {"limit": 67108864}'
+  run_container
+  expect_ok
+  local mib
+  mib=$(val grown_mib)
+  ((mib >= 40 && mib <= 48)) || fail "grew $mib MiB under a 64 MiB limit, expected 40..48"
+  expect_nothing_left "$CID"
+  wasm_bundle
+  args /probe.wasm spin
+  cfg '.annotations["isobox.wasm/fuel"] = "100000"'
+  run_container
+  expect_rc 134
+  expect_match "$ERR" "fuel" "fuel trap"
+  wasm_bundle
+  args /probe.wasm spin
+  cfg '.annotations["isobox.wasm/timeout"] = "300ms"'
+  run_container
+  expect_rc 134
+  wasm_bundle
+  args /probe.wasm recurse 5000
+  cfg '.annotations["isobox.wasm/max-stack"] = "100"'
+  run_container
+  expect_rc 134
+  expect_match "$ERR" "call stack exhausted|stack" "stack trap"
+  local bad
+  for bad in '"isobox.wasm/fuel": "12x"' '"isobox.wasm/timeout": "-1s"' '"isobox.wasm/max-stack": "0"'; do
+    wasm_bundle
+    args /probe.wasm hello
+    cfg ".annotations += {$bad}"
+    wasm_create_fails "annotation isobox.wasm/"
+  done
+}
