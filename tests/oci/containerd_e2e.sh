@@ -3,6 +3,8 @@
 # temp dir, CRI disabled), builds an OCI image from a busybox-static rootfs with umoci, imports it
 # and drives the runtime under test through the runc shim (`ctr run --runc-binary`):
 # foreground run (output, exit code), detached task, task exec, task kill, task/container delete.
+# For isobox, also an image whose only layer is the Wasm probe (probe.wasm next to PROBE, issue 11):
+# output, exit code, a trap, the annotations, on the same runtime as the native image.
 #   containerd_e2e.sh RUNTIME RUNTIME_BIN PROBE        (RUNTIME: isobox|runc|crun)
 # Exit 0 pass, 1 fail, 77 skip (not root, containerd/ctr/umoci missing, or an isobox XFAIL).
 set -uo pipefail
@@ -26,6 +28,8 @@ D=$(mktemp -d /tmp/isobox-ctrd.XXXXXX)
 SOCK=$D/containerd.sock
 NS=isobox-e2e-$$
 IMAGE=isobox.test/busybox:latest
+WASM_IMAGE=isobox.test/wasm:latest
+WASM_PROBE=$(dirname "$PROBE")/probe.wasm
 CONTAINERD_PID=
 
 fail() {
@@ -45,7 +49,7 @@ cleanup() {
       c task delete -f "$id" >/dev/null 2>&1
     done
     for id in $(c containers ls -q 2>/dev/null); do c containers delete "$id" >/dev/null 2>&1; done
-    c images rm "$IMAGE" >/dev/null 2>&1
+    c images rm "$IMAGE" "$WASM_IMAGE" >/dev/null 2>&1
   fi
   if [[ -n $CONTAINERD_PID ]]; then
     kill "$CONTAINERD_PID" 2>/dev/null
@@ -116,13 +120,53 @@ build_image() {
   c images ls -q | grep -Fx "$IMAGE" >/dev/null || fail "image $IMAGE not listed: $(c images ls -q)"
 }
 
-# run ID [args...]: `ctr run --rm` in the foreground; output in OUT, exit code in RC.
+# An image whose only layer holds /probe.wasm; cmd /probe.wasm hello, no entrypoint.
+build_wasm_image() {
+  local layout=$D/wasm-oci bundle=$D/wasm-unpacked
+  umoci init --layout "$layout" || fail "umoci init (wasm)"
+  umoci new --image "$layout:latest" || fail "umoci new (wasm)"
+  umoci unpack --image "$layout:latest" "$bundle" >/dev/null || fail "umoci unpack (wasm)"
+  install -m 755 "$WASM_PROBE" "$bundle/rootfs/probe.wasm"
+  umoci repack --image "$layout:latest" "$bundle" || fail "umoci repack (wasm)"
+  umoci config --image "$layout:latest" --clear=config.entrypoint --config.cmd=/probe.wasm \
+    --config.cmd=hello || fail "umoci config (wasm)"
+  tar -C "$layout" -cf "$D/wasm.tar" . || fail "tar (wasm)"
+  c images import --base-name isobox.test/wasm "$D/wasm.tar" >/dev/null || fail "import (wasm)"
+}
+
+# run ID [args...]: `ctr run --rm` of $RUN_IMAGE (default IMAGE) in the foreground, with the
+# extra ctr options in RUN_OPTS; output in OUT, exit code in RC.
 run() {
   local id=$1
   shift
   RC=0
   OUT=$(c run --runc-binary "$RUNTIME_BIN" --runc-root "$D/runtime-root" --cgroup "/$NS/$id" \
-    --rm "$IMAGE" "$id" "$@" 2>"$D/err") || RC=$?
+    --rm ${RUN_OPTS:-} "${RUN_IMAGE:-$IMAGE}" "$id" "$@" 2>"$D/err") || RC=$?
+}
+
+# 4. (isobox) the Wasm image: image cmd, args, exit code, trap, annotations; nothing left.
+wasm_e2e() {
+  [[ $RUNTIME == isobox ]] || return 0
+  [[ -f $WASM_PROBE ]] || {
+    echo "# no probe.wasm (clang-14 missing): Wasm image not tested"
+    return 0
+  }
+  build_wasm_image
+  RUN_IMAGE=$WASM_IMAGE run w1
+  [[ $RC == 0 && $OUT == "hello from wasm" ]] || fail "wasm run: exit $RC, '$OUT': $(cat "$D/err")"
+  RUN_IMAGE=$WASM_IMAGE run w2 /probe.wasm exit 5
+  [[ $RC == 5 ]] || fail "wasm exit code $RC, expected 5: $(cat "$D/err")"
+  RUN_IMAGE=$WASM_IMAGE run w3 /probe.wasm trap
+  [[ $RC == 134 ]] || fail "wasm trap exit code $RC, expected 134"
+  grep -q 'trap: unreachable' "$D/err" || fail "trap line missing: $(cat "$D/err")"
+  RUN_IMAGE=$WASM_IMAGE RUN_OPTS="--annotation run.oci.handler=wasm-smart" run w4 /probe.wasm \
+    env PATH
+  [[ $RC == 0 && $OUT == env=/* ]] || fail "wasm-smart: exit $RC, '$OUT': $(cat "$D/err")"
+  RUN_IMAGE=$WASM_IMAGE RUN_OPTS="--annotation isobox.wasm/fuel=100000" run w5 /probe.wasm spin
+  [[ $RC == 134 ]] || fail "fuel annotation: exit $RC, expected 134: $(cat "$D/err")"
+  RUN_IMAGE=$WASM_IMAGE RUN_OPTS="--annotation isobox.wasm/fuel=lots" run w6
+  [[ $RC != 0 ]] && grep -q 'isobox.wasm/fuel' "$D/err" || fail "bad annotation: exit $RC"
+  [[ -z $(c containers ls -q) ]] || fail "containers left: $(c containers ls -q)"
 }
 
 task_status() { c task ls 2>/dev/null | awk -v id="$1" '$1 == id {print $3}'; }
@@ -178,6 +222,7 @@ e2e() {
   wait_task_status bg2 STOPPED
   c task delete bg2 >/dev/null || fail "task delete"
   c containers delete bg2 || fail "container delete"
+  wasm_e2e
   echo "PASS: containerd e2e ($RUNTIME)"
 }
 
