@@ -2,7 +2,8 @@
 # LOAD_WASM_N `wasm run` with limits, LOAD_J at a time (80 / 80 / 8 in CI; 1000 / 500 / 8 by
 # hand). Nothing may leak (processes, state dirs, cgroups, mounts, fds), every lifecycle must
 # finish, and the median time of the last tenth must be within LOAD_SLACK percent of the first
-# tenth's (10 at full counts, 50 for the noisy reduced ones). isobox only: set LOAD_PEERS=1 to
+# tenth's (10 at full counts; at the reduced ones, a few samples on a shared CI machine, only a
+# doubling is caught). The tests run serially (CTest RUN_SERIAL) to keep other tests' noise out. isobox only: set LOAD_PEERS=1 to
 # run the lifecycles on runc and crun too.
 
 LOAD_N=${LOAD_N:-80}
@@ -11,7 +12,7 @@ LOAD_J=${LOAD_J:-8}
 
 load_slack() {
   local n=$1
-  if [[ -n ${LOAD_SLACK:-} ]]; then echo "$LOAD_SLACK"; elif ((n >= 500)); then echo 10; else echo 50; fi
+  if [[ -n ${LOAD_SLACK:-} ]]; then echo "$LOAD_SLACK"; elif ((n >= 500)); then echo 10; else echo 100; fi
 }
 
 # load_one I: one lifecycle of container ld<I>; appends "I START_NS DURATION_NS INIT_FDS" to
