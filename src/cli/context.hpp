@@ -32,5 +32,7 @@ int finish(std::string_view verb, const Result<int> &result);
 void register_wasm_commands(CLI::App &app, Context &ctx);
 void register_oci_commands(CLI::App &app, Context &ctx);
 void register_eval_commands(CLI::App &app, Context &ctx);
+/// `eval audit` (eval_audit.cpp), under the `eval` subcommand.
+void register_eval_audit(CLI::App &eval, Context &ctx);
 
 } // namespace isobox::cli

@@ -124,6 +124,7 @@ void register_eval_commands(CLI::App &app, Context &ctx) {
   eval->require_subcommand(1);
   add_bench(*eval, ctx);
   add_merge_and_report(*eval, ctx);
+  register_eval_audit(*eval, ctx);
 }
 
 } // namespace isobox::cli

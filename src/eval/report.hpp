@@ -14,6 +14,7 @@ namespace isobox::eval {
 struct Cell {
   std::string text;
   std::string key;
+  std::string cls; // HTML class (the audit colours verdict cells)
 };
 
 struct Table {

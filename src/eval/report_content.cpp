@@ -2,6 +2,7 @@
 // measurement family with its chart and table.
 #include <algorithm>
 
+#include "eval/audit/audit_report.hpp"
 #include "eval/report.hpp"
 #include "eval/report_format.hpp"
 #include "eval/summary.hpp"
@@ -172,6 +173,9 @@ Section compute_section(const Results &r) {
 
 std::vector<Section> node_sections(const Results &r) {
   std::vector<Section> out{verdict_section(r), machine_section(r), backends_section(r)};
+  if (auto audit = r.other_sections.find("audit"); audit != r.other_sections.end())
+    for (auto &s : audit::audit_sections(audit->second))
+      out.push_back(std::move(s));
   if (!r.has_bench)
     return out;
   out.push_back(startup_section(r));

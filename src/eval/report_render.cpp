@@ -40,9 +40,9 @@ std::string html_table(const Table &t) {
   for (const auto &row : t.rows) {
     out += "<tr>";
     for (const auto &c : row)
-      out += c.key.empty()
-                 ? "<td>" + svg::escape(c.text) + "</td>"
-                 : "<td data-key=\"" + svg::escape(c.key) + "\">" + svg::escape(c.text) + "</td>";
+      out += "<td" + (c.cls.empty() ? "" : " class=\"" + svg::escape(c.cls) + "\"") +
+             (c.key.empty() ? "" : " data-key=\"" + svg::escape(c.key) + "\"") + ">" +
+             svg::escape(c.text) + "</td>";
     out += "</tr>\n";
   }
   return out + "</table>\n";
@@ -52,7 +52,8 @@ constexpr const char *kStyle = R"(body{font-family:system-ui,sans-serif;margin:2
 max-width:1100px;color:#222}table{border-collapse:collapse;margin:8px 0 16px}
 td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}svg.chart{display:block;margin:8px 0 20px;border:1px solid #eee}
-li{margin:4px 0}code{font-size:12px})";
+li{margin:4px 0}code{font-size:12px}.v-blocked{background:#dfd}.v-contained{background:#eef7d0}
+.v-escaped{background:#fdd}.v-crashed,.v-error{background:#fc9}.mismatch{font-weight:bold;outline:2px solid #c00})";
 
 } // namespace
 

@@ -1,4 +1,4 @@
-// The eval's results: results.json serialization (schema "isobox-eval", version 1).
+// The eval's results: results.json serialization (schema "isobox-eval", versions 1 and 2).
 #include "eval/results.hpp"
 
 #include <fstream>
@@ -44,9 +44,9 @@ Result<Results> results_from_json(const nlohmann::json &doc) {
   if (!doc.is_object() || doc.value("schema", "") != kSchemaName)
     return make_error("not an isobox eval results file (schema is not \"{}\")", kSchemaName);
   const int version = doc.value("version", 0);
-  if (version != kSchemaVersion)
-    return make_error("results schema version {} is not supported (this isobox reads {})", version,
-                      kSchemaVersion);
+  if (version < 1 || version > kSchemaVersion)
+    return make_error("results schema version {} is not supported (this isobox reads 1 to {})",
+                      version, kSchemaVersion);
   try {
     Results r;
     r.version = version;

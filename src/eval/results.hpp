@@ -1,4 +1,4 @@
-// The eval's results: what results.json holds (schema "isobox-eval", version 1; docs/eval.md).
+// The eval's results: what results.json holds (schema "isobox-eval", version 2; docs/eval.md).
 // Sections: "bench" today; other parts of the evaluation (the audit) add their own section.
 #pragma once
 
@@ -13,7 +13,7 @@
 
 namespace isobox::eval {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2; // 2: the "audit" section (issue 13); 1 is still read
 inline constexpr const char *kSchemaName = "isobox-eval";
 
 /// The node the run happened on.

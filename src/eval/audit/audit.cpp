@@ -1,0 +1,153 @@
+// `isobox eval audit`: sets up the host canaries, prepares every selected backend, runs every
+// scenario in each and records the verdicts as the "audit" section of results.json.
+#include "eval/audit/audit.hpp"
+
+#include <filesystem>
+#include <map>
+
+#include "common/log.hpp"
+#include "eval/audit/host_check.hpp"
+#include "eval/backend.hpp"
+
+namespace isobox::eval::audit {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Plan {
+  const AuditOptions &opt;
+  HostEnv &host;
+  double timeout_s;
+};
+
+bool has_program(const AuditOptions &opt, const Scenario &s, const Backend &b) {
+  const std::string ext = b.info().kind == "wasm" ? ".wasm" : ".native";
+  return fs::exists(opt.program_dir + "/" + s.program + ext);
+}
+
+// Runs the program through the backend; a held program is inspected before stdin closes.
+Result<Observation> observe(Plan &plan, Backend &b, const Scenario &s) {
+  RunSpec spec{s.program, {plan.host.nonce()}};
+  for (const auto &a : s.args)
+    spec.args.push_back(plan.host.substitute(a));
+  const Command cmd = ISOBOX_TRY(b.command(spec));
+  b.before_run();
+  Observation obs;
+  if (!s.holds()) {
+    obs.run = ISOBOX_TRY(run_command(cmd, plan.timeout_s));
+    parse_report(obs, plan.host.nonce());
+    return obs;
+  }
+  RunningChild child = ISOBOX_TRY(spawn_child(cmd));
+  auto text = read_until(child.stdout_r.get(), "HOLD", plan.timeout_s);
+  obs.held = true;
+  obs.run.out = text ? *text : "";
+  obs.run.err = text ? "" : text.error().message;
+  obs.run.exit_code = 0;
+  parse_report(obs, plan.host.nonce());
+  if (text)
+    inspect_held(s, plan.host, obs);
+  finish_child(child, plan.timeout_s);
+  return obs;
+}
+
+Outcome run_one(Plan &plan, Backend &b, const Scenario &s) {
+  Outcome o{s.id, b.name(), "", s.expected_for(b.name(), b.info().kind), ""};
+  if (!has_program(plan.opt, s, b)) {
+    const bool wasm = b.info().kind == "wasm";
+    o.verdict = wasm ? "not-expressible" : "not-applicable";
+    o.detail = wasm ? "no wasm32-wasi program: WASI offers no way to attempt it"
+                    : "a WebAssembly-only attack";
+    return o;
+  }
+  auto reset =
+      plan.host.reset(s.args.end() != std::find_if(s.args.begin(), s.args.end(), [](const auto &a) {
+                        return a.find("{victim}") != std::string::npos;
+                      }));
+  auto obs = reset ? observe(plan, b, s) : std::unexpected(reset.error());
+  if (!obs) {
+    o.verdict = "error";
+    o.detail = obs.error().message;
+  } else {
+    const Verdict v = judge(s, plan.host, *obs);
+    o.verdict = v.verdict;
+    o.detail = v.detail;
+    if (v.verdict == "not-applicable") // the host itself lacks what the check needs
+      o.expected = v.verdict;
+  }
+  plan.host.cleanup_after_run();
+  return o;
+}
+
+nlohmann::json scenario_json(const Scenario &s) {
+  return {{"id", s.id},           {"group", s.group},           {"threat", s.threat},
+          {"attempt", s.attempt}, {"host_check", s.host_check}, {"program", s.program}};
+}
+
+nlohmann::json counts(const std::vector<Outcome> &outcomes) {
+  std::map<std::string, std::map<std::string, int>> c;
+  for (const auto &o : outcomes)
+    c[o.backend][o.verdict]++;
+  return c;
+}
+
+} // namespace
+
+Result<nlohmann::json> run_audit(const AuditOptions &opt) {
+  auto all = ISOBOX_TRY(load_scenarios(opt.scenario_dir));
+  std::vector<Scenario> chosen;
+  for (auto &s : all)
+    if (std::find(opt.scenarios.begin(), opt.scenarios.end(), s.id) != opt.scenarios.end())
+      chosen.push_back(std::move(s));
+  HostEnv host = ISOBOX_TRY(HostEnv::create(opt.work_dir));
+  Plan plan{opt, host, opt.quick ? 15.0 : 30.0};
+  const BackendEnv env{opt.isobox, opt.program_dir, opt.work_dir};
+  nlohmann::json section = {{"quick", opt.quick},
+                            {"scenarios", nlohmann::json::array()},
+                            {"backends", nlohmann::json::array()},
+                            {"outcomes", nlohmann::json::array()}};
+  for (const auto &s : chosen)
+    section["scenarios"].push_back(scenario_json(s));
+  std::vector<Outcome> outcomes;
+  for (auto &b : make_backends()) {
+    if (std::find(opt.backends.begin(), opt.backends.end(), b->name()) == opt.backends.end())
+      continue;
+    auto ready = b->prepare(env);
+    section["backends"].push_back({{"name", b->name()},
+                                   {"kind", b->info().kind},
+                                   {"available", ready.has_value()},
+                                   {"skip_reason", ready ? "" : ready.error().message},
+                                   {"version", b->info().version}});
+    if (!ready) {
+      log::info("eval audit: {} skipped: {}", b->name(), ready.error().message);
+      b->cleanup();
+      continue;
+    }
+    for (const auto &s : chosen) {
+      outcomes.push_back(run_one(plan, *b, s));
+      const Outcome &o = outcomes.back();
+      fmt::print(stderr, "audit {:<24} {:<18} {:<16}{}\n", o.scenario, o.backend, o.verdict,
+                 o.verdict == o.expected ? "" : " (expected " + o.expected + ")");
+    }
+    b->cleanup();
+  }
+  for (const auto &o : outcomes)
+    section["outcomes"].push_back({{"scenario", o.scenario},
+                                   {"backend", o.backend},
+                                   {"verdict", o.verdict},
+                                   {"expected", o.expected},
+                                   {"detail", o.detail}});
+  section["counts"] = counts(outcomes);
+  section["mismatches"] = mismatches(section);
+  return section;
+}
+
+int mismatches(const nlohmann::json &section) {
+  int n = 0;
+  for (const auto &o : section.value("outcomes", nlohmann::json::array()))
+    n += o.value("verdict", "") != o.value("expected", "") ? 1 : 0;
+  return n;
+}
+
+} // namespace isobox::eval::audit

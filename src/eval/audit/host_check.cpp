@@ -1,0 +1,169 @@
+// Deciding a verdict: host-side checks (canaries, files, mounts, keys, fds, namespaces, the victim
+// process) combined with the program's report line.
+#include "eval/audit/host_check.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace isobox::eval::audit {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_text(const std::string &path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string link(const std::string &path) {
+  std::error_code ec;
+  auto target = fs::read_symlink(path, ec);
+  return ec ? "" : target.string();
+}
+
+// The host pid of the process whose argv holds `nonce` (the sandboxed program), or -1.
+pid_t find_by_nonce(const std::string &nonce) {
+  std::error_code ec;
+  for (const auto &entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    std::string cmdline = read_text(entry.path().string() + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find(" " + nonce + " ") != std::string::npos && std::stoi(name) != ::getpid())
+      return std::stoi(name);
+  }
+  return -1;
+}
+
+std::string tracer_of(pid_t pid) {
+  for (const auto &line : lines_with(fmt::format("/proc/{}/status", pid), "TracerPid:"))
+    return line.substr(line.find_first_of("0123456789"));
+  return "0";
+}
+
+std::string first_line(const std::string &text) { return text.substr(0, text.find('\n')); }
+
+// What the host shows for the checks that look after the run; "" when nothing.
+std::string effect_after(const Scenario &s, HostEnv &host, const Observation &obs) {
+  const Check &c = s.check;
+  const std::string &out = obs.run.out;
+  if (c.kind == "secret_absent") {
+    const std::string &secret = c.secret == "canary"     ? host.canary_secret()
+                                : c.secret == "hostname" ? host.hostname()
+                                : c.secret == "kernel"   ? host.kernel_release()
+                                                         : host.env_secret();
+    return out.find(secret) != std::string::npos ? "the output holds the host's " + c.secret : "";
+  }
+  if (c.kind == "file_absent")
+    return fs::exists(host.substitute(c.path)) ? host.substitute(c.path) + " exists" : "";
+  if (c.kind == "canary_intact") {
+    const std::string text = read_text(host.substitute(c.path));
+    return text.find(host.canary_secret()) == std::string::npos ? "the victim file is gone or "
+                                                                  "changed"
+                                                                : "";
+  }
+  if (c.kind == "device_unread") {
+    const std::string hash = device_hash(host.substitute(c.path));
+    return !hash.empty() && out.find("fnv1a=" + hash) != std::string::npos
+               ? "the bytes read equal the host's " + host.substitute(c.path)
+               : "";
+  }
+  if (c.kind == "mount_absent")
+    return lines_with("/proc/self/mountinfo", host.marker()).empty() ? ""
+                                                                     : "the host sees the mount";
+  if (c.kind == "key_absent")
+    return lines_with("/proc/keys", host.marker()).empty() ? "" : "the host's /proc/keys holds it";
+  if (c.kind == "victim_alive") { // SIGKILL lands asynchronously: give it half a second
+    for (int i = 0; i < 50 && host.victim_alive(); i++)
+      ::usleep(10000);
+    return host.victim_alive() ? "" : "the host process was killed";
+  }
+  return obs.held_effect;
+}
+
+Verdict judge_wasm(const Scenario &s, const Observation &obs) {
+  const RunResult &r = obs.run;
+  if (obs.report_ok)
+    return {"escaped", "the program reports: " + obs.report_line};
+  if (r.signal != 0)
+    return {"crashed", fmt::format("the sandbox died of signal {}", r.signal)};
+  if (r.timed_out)
+    return {"error", "timed out"};
+  if (s.check.kind == "report")
+    return obs.report ? Verdict{"blocked", obs.report_line}
+                      : Verdict{"error", "no report: " + first_line(r.err)};
+  if (r.exit_code != 0)
+    return {"blocked", fmt::format("exit {}: {}", r.exit_code, first_line(r.err))};
+  return {"error", "exited 0 without a report"};
+}
+
+} // namespace
+
+void parse_report(Observation &obs, const std::string &nonce) {
+  std::istringstream in(obs.run.out);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("AUDIT " + nonce + " "))
+      continue;
+    obs.report = true;
+    obs.report_line = line.substr(7 + nonce.size());
+    obs.report_ok = obs.report_line.starts_with("ok");
+  }
+}
+
+void inspect_held(const Scenario &s, HostEnv &host, Observation &obs) {
+  const Check &c = s.check;
+  if (c.kind == "victim_untraced") {
+    if (tracer_of(host.victim()) != "0")
+      obs.held_effect = "the host process is traced by pid " + tracer_of(host.victim());
+    return;
+  }
+  if (c.kind != "object_absent" && c.kind != "userns_absent")
+    return;
+  const pid_t pid = find_by_nonce(host.nonce());
+  if (pid < 0)
+    return;
+  const std::string proc = fmt::format("/proc/{}", pid);
+  if (c.kind == "userns_absent") {
+    if (link(proc + "/ns/user") != link("/proc/self/ns/user"))
+      obs.held_effect = "the process holds a new user namespace " + link(proc + "/ns/user");
+    return;
+  }
+  std::error_code ec;
+  for (const auto &fd : fs::directory_iterator(proc + "/fd", ec)) {
+    const std::string target = link(fd.path().string());
+    if (target.starts_with(c.fd)) {
+      obs.held_effect = "the process holds " + target;
+      obs.held_private = !c.private_ns.empty() && link(proc + "/ns/" + c.private_ns) !=
+                                                      link("/proc/self/ns/" + c.private_ns);
+    }
+  }
+}
+
+Verdict judge(const Scenario &s, HostEnv &host, const Observation &obs) {
+  if (s.check.kind == "trap" || s.check.kind == "report")
+    return judge_wasm(s, obs);
+  if (s.check.kind == "device_unread" && device_hash(host.substitute(s.check.path)).empty())
+    return {"not-applicable", "the host harness cannot read " + host.substitute(s.check.path) +
+                                  " itself (absent or denied by its device cgroup): no check"};
+  if (const std::string effect = effect_after(s, host, obs); !effect.empty()) {
+    if (obs.held_private)
+      return {"contained",
+              effect + " inside the sandbox's own " + s.check.private_ns + " namespace"};
+    return {"escaped", effect};
+  }
+  if (!obs.report)
+    return {"error",
+            fmt::format("no report (exit {}, signal {}{}): {}", obs.run.exit_code, obs.run.signal,
+                        obs.run.timed_out ? ", timed out" : "", first_line(obs.run.err))};
+  if (obs.report_ok)
+    return {"contained", "succeeded inside, no host effect: " + obs.report_line};
+  return {"blocked", obs.report_line};
+}
+
+} // namespace isobox::eval::audit

@@ -1,0 +1,115 @@
+// The audit's scenarios as data: parsing and validating one JSON file per scenario.
+#include "eval/audit/scenario.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#ifndef ISOBOX_EVAL_AUDIT_SCENARIOS
+#define ISOBOX_EVAL_AUDIT_SCENARIOS "audit-scenarios"
+#endif
+#ifndef ISOBOX_EVAL_AUDIT_PROGRAMS
+#define ISOBOX_EVAL_AUDIT_PROGRAMS "eval-audit"
+#endif
+
+namespace isobox::eval::audit {
+namespace {
+
+const std::vector<std::string> kCheckKinds = {"secret_absent", "file_absent",   "canary_intact",
+                                              "device_unread", "mount_absent",  "victim_untraced",
+                                              "victim_alive",  "object_absent", "userns_absent",
+                                              "key_absent",    "trap",          "report"};
+
+Result<std::string> text(const nlohmann::json &doc, const char *field) {
+  if (!doc.contains(field) || !doc[field].is_string() || doc[field].get<std::string>().empty())
+    return make_error("field \"{}\" missing or not a non-empty string", field);
+  return doc[field].get<std::string>();
+}
+
+} // namespace
+
+std::string Scenario::expected_for(const std::string &backend, const std::string &kind) const {
+  for (const std::string &key : {backend, kind == "baseline" ? std::string("native") : kind})
+    if (auto it = expected.find(key); it != expected.end())
+      return it->second;
+  return "blocked";
+}
+
+Result<Scenario> parse_scenario(const nlohmann::json &doc) {
+  if (!doc.is_object())
+    return make_error("not a JSON object");
+  Scenario s;
+  s.id = ISOBOX_TRY(text(doc, "id"));
+  s.group = ISOBOX_TRY(text(doc, "group"));
+  s.threat = ISOBOX_TRY(text(doc, "threat"));
+  s.attempt = ISOBOX_TRY(text(doc, "attempt"));
+  s.program = ISOBOX_TRY(text(doc, "program"));
+  s.host_check = ISOBOX_TRY(text(doc, "host_check"));
+  if (!doc.contains("args") || !doc["args"].is_array())
+    return make_error("field \"args\" missing or not an array");
+  for (const auto &a : doc["args"]) {
+    if (!a.is_string())
+      return make_error("\"args\" holds a non-string");
+    s.args.push_back(a.get<std::string>());
+  }
+  if (!doc.contains("check") || !doc["check"].is_object())
+    return make_error("field \"check\" missing or not an object");
+  const nlohmann::json &check = doc["check"];
+  s.check.kind = ISOBOX_TRY(text(check, "kind"));
+  if (std::find(kCheckKinds.begin(), kCheckKinds.end(), s.check.kind) == kCheckKinds.end())
+    return make_error("unknown check kind \"{}\"", s.check.kind);
+  s.check.secret = check.value("secret", "");
+  s.check.path = check.value("path", "");
+  s.check.fd = check.value("fd", "");
+  s.check.private_ns = check.value("private_ns", "");
+  if (!doc.contains("expected") || !doc["expected"].is_object())
+    return make_error("field \"expected\" missing or not an object");
+  for (const auto &[key, value] : doc["expected"].items()) {
+    const std::string v = value.is_string() ? value.get<std::string>() : "";
+    if (std::find(verdict_names().begin(), verdict_names().end(), v) == verdict_names().end())
+      return make_error("expected[{}]: unknown verdict \"{}\"", key, v);
+    s.expected[key] = v;
+  }
+  return s;
+}
+
+Result<std::vector<Scenario>> load_scenarios(const std::string &dir) {
+  std::vector<Scenario> all;
+  std::error_code ec;
+  for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".json")
+      continue;
+    std::ifstream in(entry.path());
+    auto doc = nlohmann::json::parse(in, nullptr, false);
+    if (doc.is_discarded())
+      return make_error("{}: not valid JSON", entry.path().string());
+    auto s = parse_scenario(doc);
+    if (!s)
+      return make_error("{}: {}", entry.path().string(), s.error().message);
+    if (s->id != entry.path().stem().string())
+      return make_error("{}: id \"{}\" differs from the file name", entry.path().string(), s->id);
+    all.push_back(std::move(*s));
+  }
+  if (ec)
+    return make_error("scenario directory {}: {}", dir, ec.message());
+  if (all.empty())
+    return make_error("no scenarios (*.json) in {}", dir);
+  std::sort(all.begin(), all.end(), [](const auto &a, const auto &b) {
+    return std::tie(a.group, a.id) < std::tie(b.group, b.id);
+  });
+  return all;
+}
+
+std::string default_scenario_dir() {
+  if (const char *env = std::getenv("ISOBOX_EVAL_AUDIT_SCENARIOS"); env && *env)
+    return env;
+  return ISOBOX_EVAL_AUDIT_SCENARIOS;
+}
+
+std::string default_program_dir() {
+  if (const char *env = std::getenv("ISOBOX_EVAL_AUDIT_PROGRAMS"); env && *env)
+    return env;
+  return ISOBOX_EVAL_AUDIT_PROGRAMS;
+}
+
+} // namespace isobox::eval::audit

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Checks an `isobox eval audit --quick` run (issue 13): results.json's audit section holds a verdict
+for every scenario x available backend; the isobox backends show no verdict other than the expected
+one (no unexpected escape, crash or harness error); the native baseline really escapes where its
+host check is meaningful (proving the checks can fail); report.md/report.html show the matrix."""
+import json
+import sys
+
+ISOBOX = ("isobox-container", "isobox-wasm")
+NATIVE_MUST_ESCAPE = ("file_read_canary", "file_write_outside", "file_delete_outside",
+                      "dotdot_traversal", "symlink_absolute", "symlink_relative", "proc_self_root",
+                      "proc_host_pid_root", "env_leak", "hostname_leak", "signal_host",
+                      "ptrace_host", "mount_tmpfs", "keyctl_user_keyring")
+
+
+def main(out):
+    doc = json.load(open(f"{out}/results.json"))
+    errors = []
+    if doc.get("version") != 2:
+        errors.append(f"results.json version {doc.get('version')}, expected 2")
+    audit = doc["sections"]["audit"]
+    scenarios = [s["id"] for s in audit["scenarios"]]
+    available = [b["name"] for b in audit["backends"] if b["available"]]
+    cells = {(o["scenario"], o["backend"]): o for o in audit["outcomes"]}
+    for s in scenarios:
+        for b in available:
+            if (s, b) not in cells:
+                errors.append(f"no verdict for {s} on {b}")
+    for o in audit["outcomes"]:
+        if o["backend"] in ISOBOX and o["verdict"] != o["expected"]:
+            errors.append(f"{o['scenario']} on {o['backend']}: {o['verdict']} "
+                          f"(expected {o['expected']}): {o['detail']}")
+    if "native" not in available:
+        errors.append("the native baseline did not run")
+    for s in NATIVE_MUST_ESCAPE:
+        o = cells.get((s, "native"))
+        if o is None or o["verdict"] != "escaped":
+            errors.append(f"native {s}: {o and o['verdict']} (must escape: the check must be able "
+                          f"to fail) {o and o['detail']}")
+    md = open(f"{out}/report.md").read()
+    html = open(f"{out}/report.html").read()
+    if "## Audit: the same attacks in every sandbox" not in md:
+        errors.append("report.md has no audit section")
+    if 'class="v-escaped"' not in html or 'class="v-blocked"' not in html:
+        errors.append("report.html has no coloured verdict cells")
+    for e in errors:
+        print("check_audit:", e)
+    print(f"check_audit: {len(audit['outcomes'])} outcomes, {len(scenarios)} scenarios, "
+          f"backends {', '.join(available)}; {len(errors)} problem(s)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
