@@ -35,7 +35,7 @@ Result<Observation> observe(Plan &plan, Backend &b, const Scenario &s) {
   b.before_run();
   Observation obs;
   if (!s.holds()) {
-    obs.run = ISOBOX_TRY(run_command(cmd, plan.timeout_s));
+    obs.run = ISOBOX_TRY(run_command(cmd, s.timeout_s > 0 ? s.timeout_s : plan.timeout_s));
     parse_report(obs, plan.host.nonce());
     return obs;
   }

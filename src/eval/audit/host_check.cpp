@@ -2,6 +2,7 @@
 // process) combined with the program's report line.
 #include "eval/audit/host_check.hpp"
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,6 +40,25 @@ pid_t find_by_nonce(const std::string &nonce) {
       return std::stoi(name);
   }
   return -1;
+}
+
+// Empty child cgroups of this run's isobox-eval-<pid>-* parents (rmdir refuses non-empty ones).
+void remove_orphan_cgroups() {
+  const std::string prefix = fmt::format("isobox-eval-{}-", ::getpid());
+  std::error_code ec;
+  std::vector<fs::path> parents;
+  for (const auto &mount : fs::directory_iterator("/sys/fs/cgroup", ec)) {
+    if (mount.path().filename().string().starts_with(prefix))
+      parents.push_back(mount.path());
+    std::error_code ec2;
+    for (const auto &dir : fs::directory_iterator(mount.path(), ec2))
+      if (dir.path().filename().string().starts_with(prefix))
+        parents.push_back(dir.path());
+  }
+  for (const auto &parent : parents)
+    for (const auto &child : fs::directory_iterator(parent, ec))
+      if (child.is_directory(ec))
+        ::rmdir(child.path().c_str());
 }
 
 std::string tracer_of(pid_t pid) {
@@ -79,6 +99,16 @@ std::string effect_after(const Scenario &s, HostEnv &host, const Observation &ob
                                                                      : "the host sees the mount";
   if (c.kind == "key_absent")
     return lines_with("/proc/keys", host.marker()).empty() ? "" : "the host's /proc/keys holds it";
+  if (c.kind == "no_survivor") {
+    ::sleep(1);
+    const pid_t left = find_by_nonce(host.nonce());
+    if (left <= 0)
+      return "";
+    ::kill(left, SIGKILL);
+    ::usleep(200000);
+    remove_orphan_cgroups(); // the killed runtime never deleted its container's cgroup
+    return fmt::format("pid {} survived the timeout kill (killed now)", left);
+  }
   if (c.kind == "victim_alive") { // SIGKILL lands asynchronously: give it half a second
     for (int i = 0; i < 50 && host.victim_alive(); i++)
       ::usleep(10000);
@@ -157,6 +187,8 @@ Verdict judge(const Scenario &s, HostEnv &host, const Observation &obs) {
               effect + " inside the sandbox's own " + s.check.private_ns + " namespace"};
     return {"escaped", effect};
   }
+  if (s.check.kind == "no_survivor" && !obs.run.timed_out)
+    return {"error", "the loop ended before the timeout: " + first_line(obs.run.err)};
   if (!obs.report)
     return {"error",
             fmt::format("no report (exit {}, signal {}{}): {}", obs.run.exit_code, obs.run.signal,

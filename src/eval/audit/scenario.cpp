@@ -18,7 +18,8 @@ namespace {
 const std::vector<std::string> kCheckKinds = {"secret_absent", "file_absent",   "canary_intact",
                                               "device_unread", "mount_absent",  "victim_untraced",
                                               "victim_alive",  "object_absent", "userns_absent",
-                                              "key_absent",    "trap",          "report"};
+                                              "key_absent",    "trap",          "report",
+                                              "no_survivor"};
 
 Result<std::string> text(const nlohmann::json &doc, const char *field) {
   if (!doc.contains(field) || !doc[field].is_string() || doc[field].get<std::string>().empty())
@@ -62,6 +63,9 @@ Result<Scenario> parse_scenario(const nlohmann::json &doc) {
   s.check.path = check.value("path", "");
   s.check.fd = check.value("fd", "");
   s.check.private_ns = check.value("private_ns", "");
+  s.timeout_s = doc.value("timeout_s", 0.0);
+  if (s.timeout_s < 0 || s.timeout_s > 600)
+    return make_error("timeout_s {} outside 0-600", s.timeout_s);
   if (!doc.contains("expected") || !doc["expected"].is_object())
     return make_error("field \"expected\" missing or not an object");
   for (const auto &[key, value] : doc["expected"].items()) {
