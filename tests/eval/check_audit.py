@@ -9,7 +9,7 @@ import sys
 ISOBOX = ("isobox-container", "isobox-wasm")
 NATIVE_MUST_ESCAPE = ("file_read_canary", "file_write_outside", "file_delete_outside",
                       "dotdot_traversal", "symlink_absolute", "symlink_relative", "proc_self_root",
-                      "proc_host_pid_root", "env_leak", "hostname_leak", "signal_host",
+                      "proc_host_pid_root", "proc_pid_environ", "env_leak", "hostname_leak", "signal_host",
                       "ptrace_host", "mount_tmpfs", "keyctl_user_keyring")
 
 

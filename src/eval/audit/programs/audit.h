@@ -18,19 +18,20 @@ static inline void audit_denied(const char *what) {
   fflush(stdout);
 }
 
-/* Prints up to 255 bytes of the file at `path` after an ok report; 0 on success. */
+/* Prints up to 16 KiB of the file at `path` (NULs and newlines as spaces) after an ok report;
+ * 0 on success. */
 static inline int audit_read_file(const char *path) {
   FILE *f = fopen(path, "r");
   if (!f) {
     audit_denied(path);
     return -1;
   }
-  char buf[256];
+  static char buf[16384];
   size_t n = fread(buf, 1, sizeof buf - 1, f);
   fclose(f);
   buf[n] = 0;
   for (size_t i = 0; i < n; i++)
-    if (buf[i] == '\n')
+    if (buf[i] == '\n' || buf[i] == '\0')
       buf[i] = ' ';
   audit_ok(buf);
   return 0;
