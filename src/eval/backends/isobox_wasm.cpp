@@ -66,15 +66,15 @@ private:
 };
 
 // The same module as an OCI container (one RuntimeClass for both kinds): listed so the report
-// shows it, skipped until that path exists.
+// shows it, skipped until its adapter exists (the runtime path itself is docs/wasm-containers.md).
 class IsoboxWasmContainerBackend final : public Backend {
 public:
   IsoboxWasmContainerBackend()
       : Backend(BackendInfo{.name = "isobox-wasm-container", .kind = "wasm"}) {}
 
   Result<void> prepare(const BackendEnv &) override {
-    return make_error("not possible yet: running a .wasm entrypoint as an OCI container is "
-                      "issue 11, not landed");
+    return make_error("not measured yet: isobox runs .wasm containers (docs/wasm-containers.md), "
+                      "but the eval has no adapter for them yet");
   }
   Result<Command> command(const RunSpec &) override { return make_error("not available"); }
 };
