@@ -14,6 +14,7 @@ import sys
 import tempfile
 from html.parser import HTMLParser
 
+SCHEMA_VERSION = 2  # kSchemaVersion in src/eval/results.hpp: what this isobox writes
 BACKENDS = ["native", "isobox-container", "runc", "crun", "isobox-wasm", "isobox-wasm-container",
             "node-wasi"]
 
@@ -62,7 +63,7 @@ def expected_keys(res, suffix=""):
 
 
 def check_results(res):
-    if res.get("schema") != "isobox-eval" or res.get("version") != 1:
+    if res.get("schema") != "isobox-eval" or res.get("version") != SCHEMA_VERSION:
         fail("results.json: wrong schema or version")
     names = [b["name"] for b in res["backends"]]
     if names != BACKENDS:
