@@ -75,7 +75,10 @@ Result<bool> WasmHandler::can_handle(const Spec &spec) {
 Result<void> WasmHandler::prepare(const Spec &spec) {
   m_request.name = m_path;
   m_request.limits = ISOBOX_TRY(container_wasm_limits(spec));
-  m_request.bytes = ISOBOX_TRY(wasm::embed::read_module_file(m_path));
+  // Decoded and validated here, so that an invalid module fails `create` (nothing is left) and
+  // `start` goes straight to instantiation.
+  const auto bytes = ISOBOX_TRY(wasm::embed::read_module_file(m_path));
+  m_request.validated = ISOBOX_TRY(wasm::embed::load_module(bytes, m_path));
   return {};
 }
 

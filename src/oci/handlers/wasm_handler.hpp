@@ -15,7 +15,7 @@ public:
   /// Annotations first (wasm_intent), else a regular executable file with the core-module header.
   /// A component is an error, as is a forced handler whose file is not a module.
   Result<bool> can_handle(const Spec &spec) override;
-  /// Reads the module and parses the limits (container_wasm_limits).
+  /// Parses the limits (container_wasm_limits), reads the module, decodes and validates it.
   Result<void> prepare(const Spec &spec) override;
   /// The WASI command: process.args as argv, process.env as environ, the container's / preopened
   /// as /, the init's stdio; the engine confines itself on top of the container's seccomp profile.

@@ -22,18 +22,6 @@
 namespace isobox::wasm::embed {
 namespace {
 
-/// Decodes and validates; `interrupt` (the watchdog's flag, or null) stops a long validation.
-Result<std::shared_ptr<const ValidatedModule>> load(const RunRequest &req,
-                                                    const std::atomic<bool> *interrupt) {
-  auto module = decode(req.bytes);
-  if (!module)
-    return std::unexpected(module.error().wrap(req.name));
-  auto validated = validate(std::move(*module), ValidateOptions{.interrupt = interrupt});
-  if (!validated)
-    return std::unexpected(validated.error().wrap(req.name));
-  return validated;
-}
-
 /// A socket among the host's stdio (inetd-style activation): the guest may sock_recv/sock_send.
 bool stdio_has_socket() {
   for (int fd = 0; fd < 3; ++fd) {
@@ -92,6 +80,18 @@ Result<void> set_limit(RunLimits &limits, std::string_view name, std::string_vie
   return {};
 }
 
+Result<std::shared_ptr<const ValidatedModule>> load_module(std::span<const uint8_t> bytes,
+                                                           std::string_view name,
+                                                           const std::atomic<bool> *interrupt) {
+  auto module = decode(bytes);
+  if (!module)
+    return std::unexpected(module.error().wrap(name));
+  auto validated = validate(std::move(*module), ValidateOptions{.interrupt = interrupt});
+  if (!validated)
+    return std::unexpected(validated.error().wrap(name));
+  return validated;
+}
+
 Result<int> run_module(RunRequest req) {
   const HostStdioFlags stdio; // put back on every way out, the watchdog's _exit included
   const ConfineOptions confine{.filesystem = !req.wasi.dirs.empty(),
@@ -107,7 +107,9 @@ Result<int> run_module(RunRequest req) {
     req.limits.store.interrupt = &interrupt;
     watchdog.emplace(interrupt, *req.limits.timeout_ms, [&stdio] { stdio.restore(); });
   }
-  auto validated = load(req, req.limits.store.interrupt);
+  Result<std::shared_ptr<const ValidatedModule>> validated = req.validated;
+  if (!req.validated)
+    validated = load_module(req.bytes, req.name, req.limits.store.interrupt);
   if (!validated && interrupt.load()) { // the timeout fired while loading: the same end as in code
     fmt::print(stderr, "isobox: trap: interrupted\n");
     return kTrapExitCode;

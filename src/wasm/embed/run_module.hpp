@@ -2,10 +2,13 @@
 // config + limits + confinement -> exit status (used by the CLI, and meant for the OCI init).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,21 +50,29 @@ using Entry = std::function<Result<InvokeResult>(Store &, const ModuleInstance &
 /// One run: the module, what the guest is granted, its limits, and whether to confine.
 struct RunRequest {
   std::string name;           ///< for messages: "NAME: unexpected end"
-  std::vector<uint8_t> bytes; ///< the module binary
+  std::vector<uint8_t> bytes; ///< the module binary (unused when `validated` is set)
+  std::shared_ptr<const ValidatedModule> validated; ///< already loaded (load_module), or null
   wasi::WasiConfig wasi;
   RunLimits limits;
   bool confine = true; ///< no_new_privs + Landlock + seccomp (false: debugging only)
   Entry entry;         ///< empty: the WASI command's exported `_start`
 };
 
-/// Loads, validates and instantiates the module and runs its start function and then `_start`
-/// (or `entry`). The watchdog covers everything from loading on; the confinement (Landlock
-/// before loading, seccomp before the first guest instruction) covers all guest code, the start
-/// function included. Returns the exit status: 0, the guest's proc_exit code (out of 0..255:
-/// kOutOfRangeExitCode), or kTrapExitCode after a trap (whose line is printed on stderr). The
-/// caller's stdio flags are as they were when it returns. Errors (bad module, unknown import, no
+/// Loads and validates the module (unless `validated` is set), instantiates it and runs its
+/// start function and then `_start` (or `entry`). The watchdog covers everything from loading on;
+/// the confinement (Landlock before loading, seccomp before the first guest instruction) covers all
+/// guest code, the start function included. Returns the exit status: 0, the guest's proc_exit code
+/// (out of 0..255: kOutOfRangeExitCode), or kTrapExitCode after a trap (whose line is printed on
+/// stderr). The caller's stdio flags are as they were when it returns. Errors (bad module, unknown
+/// import, no
 /// `_start`, a preopen that cannot be opened) come before any guest code runs.
 Result<int> run_module(RunRequest request);
+
+/// Decodes and validates a module (errors read "NAME: ..."); `interrupt`, if set, stops a long
+/// validation. run_module does this itself unless the request carries the result.
+Result<std::shared_ptr<const ValidatedModule>>
+load_module(std::span<const uint8_t> bytes, std::string_view name,
+            const std::atomic<bool> *interrupt = nullptr);
 
 /// Reads a module file (a regular file). Errors read "<path>: <errno text>".
 Result<std::vector<uint8_t>> read_module_file(const std::string &path);

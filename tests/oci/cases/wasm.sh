@@ -177,3 +177,22 @@ test_wasm_limits() {
     wasm_create_fails "annotation isobox.wasm/"
   done
 }
+
+# The module is decoded and validated at `create`: a malformed or an invalid module fails create
+# with one line naming the module and the error, and leaves nothing (no state, cgroup, process).
+test_wasm_invalid_module_fails_create() {
+  wasm_bundle
+  # The core-module header, then a type section cut short: a decoding error.
+  printf '\0asm\x01\0\0\0\x01\x05\x01\x60' >"$BUNDLE/rootfs/probe.wasm"
+  args /probe.wasm
+  wasm_create_fails '^isobox: .*/probe.wasm: .*(end|length|size)'
+  expect_eq "$(wc -l <"$WORK/ctr.err")" 1 "lines of the malformed module's error"
+  wasm_bundle
+  # Decodes, but does not validate: a function typed () -> i32 whose body is empty.
+  printf '\0asm\x01\0\0\0\x01\x05\x01\x60\0\x01\x7f\x03\x02\x01\0\x0a\x04\x01\x02\0\x0b' \
+    >"$BUNDLE/rootfs/probe.wasm"
+  args /probe.wasm
+  wasm_create_fails '^isobox: .*/probe.wasm: .*type mismatch'
+  expect_eq "$(wc -l <"$WORK/ctr.err")" 1 "lines of the invalid module's error"
+  expect_eq "$(rt list -q)" "" "containers listed"
+}
