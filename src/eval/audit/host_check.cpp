@@ -2,7 +2,9 @@
 // process) combined with the program's report line.
 #include "eval/audit/host_check.hpp"
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -77,6 +79,7 @@ std::string effect_after(const Scenario &s, HostEnv &host, const Observation &ob
     const std::string &secret = c.secret == "canary"     ? host.canary_secret()
                                 : c.secret == "hostname" ? host.hostname()
                                 : c.secret == "kernel"   ? host.kernel_release()
+                                : c.secret == "mac"      ? host.mac()
                                                          : host.env_secret();
     return out.find(secret) != std::string::npos ? "the output holds the host's " + c.secret : "";
   }
@@ -99,6 +102,8 @@ std::string effect_after(const Scenario &s, HostEnv &host, const Observation &ob
                                                                      : "the host sees the mount";
   if (c.kind == "key_absent")
     return lines_with("/proc/keys", host.marker()).empty() ? "" : "the host's /proc/keys holds it";
+  if (c.kind == "listener_untouched")
+    return host.listener_effect();
   if (c.kind == "no_survivor") {
     ::sleep(1);
     const pid_t left = find_by_nonce(host.nonce());
@@ -176,6 +181,13 @@ void inspect_held(const Scenario &s, HostEnv &host, Observation &obs) {
 }
 
 Verdict judge(const Scenario &s, HostEnv &host, const Observation &obs) {
+  if (s.check.kind == "measure")
+    return obs.report_ok
+               ? Verdict{"contained", "measured inside, nothing to reach on the host: " +
+                                          obs.report_line.substr(3)}
+               : Verdict{"blocked", obs.report ? obs.report_line : first_line(obs.run.err)};
+  if (s.check.kind == "report" && obs.report_line.find(std::strerror(ENOSYS)) != std::string::npos)
+    return {"not-applicable", "the kernel has no such interface here (ENOSYS): " + obs.report_line};
   if (s.check.kind == "trap" || s.check.kind == "report")
     return judge_wasm(s, obs);
   if (s.check.kind == "device_unread" && device_hash(host.substitute(s.check.path)).empty())

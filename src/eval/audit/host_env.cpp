@@ -3,9 +3,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <netinet/in.h>
 #include <random>
 #include <sstream>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -37,6 +39,32 @@ std::string first_disk() {
   return "";
 }
 
+// The first interface in /sys/class/net with a non-zero MAC: {name, address}.
+std::pair<std::string, std::string> host_mac() {
+  std::error_code ec;
+  for (const auto &entry : fs::directory_iterator("/sys/class/net", ec)) {
+    std::string mac;
+    std::ifstream(entry.path() / "address") >> mac;
+    if (!mac.empty() && mac != "00:00:00:00:00:00")
+      return {entry.path().filename().string(), mac};
+  }
+  return {"no-interface", "no-mac-found"};
+}
+
+// A non-blocking TCP listener on 127.0.0.1, any port.
+Result<std::pair<UniqueFd, int>> loopback_listener() {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (!fd || ::bind(fd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
+      ::listen(fd.get(), 8) != 0 ||
+      ::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+    return sys_error("loopback listener");
+  return std::pair{std::move(fd), static_cast<int>(ntohs(addr.sin_port))};
+}
+
 } // namespace
 
 Result<HostEnv> HostEnv::create(const std::string &work_dir) {
@@ -54,6 +82,10 @@ Result<HostEnv> HostEnv::create(const std::string &work_dir) {
   env.m_hostname = u.nodename;
   env.m_kernel = u.release;
   env.m_disk = first_disk();
+  std::tie(env.m_iface, env.m_mac) = host_mac();
+  auto [listener, port] = ISOBOX_TRY(loopback_listener());
+  env.m_listener = std::move(listener);
+  env.m_port = port;
   return env;
 }
 
@@ -69,6 +101,7 @@ Result<void> HostEnv::reset(bool need_victim) {
   m_nonce = fmt::format("n{}x{}", random_hex(12), ++m_runs);
   std::ofstream(m_canary_dir + "/canary") << m_canary_secret << "\n";
   std::ofstream(m_canary_dir + "/victim") << "victim " << m_canary_secret << "\n";
+  (void)listener_effect(); // drop what an earlier run left queued
   if (!need_victim || victim_alive())
     return {};
   stop_victim();
@@ -84,7 +117,25 @@ std::string HostEnv::substitute(const std::string &arg) const {
   replace_all(s, "{marker}", marker());
   replace_all(s, "{disk}", m_disk.empty() ? "/dev/no-disk-found" : m_disk);
   replace_all(s, "{nonce}", m_nonce);
+  replace_all(s, "{port}", std::to_string(m_port));
+  replace_all(s, "{iface}", m_iface);
   return s;
+}
+
+std::string HostEnv::listener_effect() {
+  std::string effect;
+  for (;;) {
+    UniqueFd conn(::accept4(m_listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!conn)
+      return effect;
+    char buf[128] = {};
+    ::usleep(100000); // the sender writes right after connecting
+    const ssize_t n = ::recv(conn.get(), buf, sizeof buf - 1, MSG_DONTWAIT);
+    const std::string got(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    effect = got.find(m_nonce) != std::string::npos
+                 ? "the host's loopback listener accepted a connection carrying the run's nonce"
+                 : "the host's loopback listener accepted a connection";
+  }
 }
 
 bool HostEnv::victim_alive() {

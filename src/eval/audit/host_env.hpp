@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/unique_fd.hpp"
 #include "eval/process.hpp"
 
 namespace isobox::eval::audit {
 
-/// Argument tokens: {canary}, {canary_dir}, {victim}, {marker}, {disk}, {nonce} (substrings);
+/// Argument tokens: {canary}, {canary_dir}, {victim}, {marker}, {disk}, {nonce}, {port} (the
+/// loopback listener), {iface} (a host network interface) (substrings);
 /// {dir} (a whole argument) is the backend's writable directory, substituted by the backend.
 class HostEnv {
 public:
@@ -35,7 +37,10 @@ public:
   [[nodiscard]] const std::string &kernel_release() const { return m_kernel; }
   [[nodiscard]] const std::string &canary_dir() const { return m_canary_dir; }
   [[nodiscard]] const std::string &disk() const { return m_disk; }
+  [[nodiscard]] const std::string &mac() const { return m_mac; }
   [[nodiscard]] pid_t victim() const { return m_victim.pid; }
+  /// What reached the loopback listener since the last reset ("" = no connection).
+  std::string listener_effect();
   /// Whether the victim process is still running (reaps it when it died).
   bool victim_alive();
 
@@ -50,6 +55,10 @@ private:
   std::string m_kernel;
   std::string m_disk;
   std::string m_nonce;
+  std::string m_iface; // first interface with a non-zero MAC, its address is m_mac
+  std::string m_mac;
+  UniqueFd m_listener; // TCP on 127.0.0.1:m_port, non-blocking
+  int m_port = 0;
   unsigned m_runs = 0;
   RunningChild m_victim;
 };

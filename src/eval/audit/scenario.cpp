@@ -15,11 +15,11 @@
 namespace isobox::eval::audit {
 namespace {
 
-const std::vector<std::string> kCheckKinds = {"secret_absent", "file_absent",   "canary_intact",
-                                              "device_unread", "mount_absent",  "victim_untraced",
-                                              "victim_alive",  "object_absent", "userns_absent",
-                                              "key_absent",    "trap",          "report",
-                                              "no_survivor"};
+const std::vector<std::string> kCheckKinds = {
+    "secret_absent", "file_absent",        "canary_intact", "device_unread",
+    "mount_absent",  "victim_untraced",    "victim_alive",  "object_absent",
+    "userns_absent", "key_absent",         "trap",          "report",
+    "no_survivor",   "listener_untouched", "measure"};
 
 Result<std::string> text(const nlohmann::json &doc, const char *field) {
   if (!doc.contains(field) || !doc[field].is_string() || doc[field].get<std::string>().empty())

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/io_uring.h>
 #include <linux/perf_event.h>
 #include <netinet/in.h>
@@ -44,6 +45,33 @@ static int try_io_uring(void) {
   return (int)syscall(SYS_io_uring_setup, 4, &p);
 }
 
+/* A cgroup v1 release_agent opened for writing (CVE-2022-0492's first step; nothing is written). */
+static int try_release_agent(void) {
+  static const char *const controllers[] = {"rdma", "memory", "pids", "cpu", "devices", "freezer"};
+  int fd = -1;
+  for (size_t i = 0; fd < 0 && i < sizeof controllers / sizeof *controllers; i++) {
+    char path[128];
+    snprintf(path, sizeof path, "/sys/fs/cgroup/%s/release_agent", controllers[i]);
+    fd = open(path, O_WRONLY);
+  }
+  return fd;
+}
+
+/* finit_module on /dev/null: the capability check comes before the image is parsed, so any
+ * error but EPERM means the module loader was reached (nothing can load). */
+static int try_module(void) {
+  int fd = open("/dev/null", O_RDONLY);
+  if (syscall(SYS_finit_module, fd, "", 0) == 0 || errno != EPERM) {
+    char detail[96];
+    snprintf(detail, sizeof detail, "module loader reached: %s", strerror(errno));
+    if (errno == ENOSYS)
+      return -1;
+    audit_ok(detail);
+    return 0;
+  }
+  return -1;
+}
+
 static int try_keyctl(const char *marker) {
   return (int)syscall(SYS_add_key, "user", marker, "isobox-audit", 12, -4 /* user keyring */);
 }
@@ -77,6 +105,14 @@ static int attempt(int argc, char **argv) {
     return try_io_uring();
   if (!strcmp(mode, "raw_socket"))
     return socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+  if (!strcmp(mode, "packet_socket"))
+    return socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+  if (!strcmp(mode, "userfaultfd"))
+    return (int)syscall(SYS_userfaultfd, O_CLOEXEC);
+  if (!strcmp(mode, "release_agent"))
+    return try_release_agent();
+  if (!strcmp(mode, "module"))
+    return try_module();
   if (!strcmp(mode, "unshare_user"))
     return unshare(CLONE_NEWUSER);
   if (!strcmp(mode, "keyctl"))
@@ -120,7 +156,7 @@ int main(int argc, char **argv) {
     audit_denied(argv[2]);
   else if (!strcmp(argv[2], "device"))
     report_device(rc);
-  else if (strcmp(argv[2], "setns") != 0)
+  else if (strcmp(argv[2], "setns") != 0 && strcmp(argv[2], "module") != 0)
     audit_ok(argv[2]);
   printf("HOLD\n");
   fflush(stdout);
