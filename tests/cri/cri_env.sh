@@ -1,0 +1,214 @@
+# cri_env.sh: sourced by the CRI tests; starts a private containerd with its CRI plugin (own root,
+# state, socket, cgroup parent under a temp dir) whose runtime handlers are `isobox` (the runc v2
+# shim with BinaryName = the built isobox, from deploy/containerd/) and `runc` (the control), builds
+# the test images locally with umoci (a busybox-static "pause" image, a busybox sidecar image, the
+# Wasm probe image, hello-world images) and generates the CRI Python stubs from
+# ../shared/testdata/cri/api.proto with Debian's protoc + grpc plugin.
+# Needs: ISOBOX_BIN, PROBE (the native probe; probe.wasm beside it). Sets D, SOCK, STUBS.
+# Callers exit 77 (skip) through cri_skip when something this needs is absent.
+
+cri_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cri_src=$(cd "$cri_here/../.." && pwd)
+CRI_NS=k8s.io
+CONTAINERD_PID=
+
+cri_skip() {
+  echo "SKIP: $*"
+  exit 77
+}
+
+cri_fail() {
+  echo "FAIL: $*" >&2
+  echo "--- containerd log (tail)" >&2
+  tail -n 30 "$D/containerd.log" >&2 2>/dev/null
+  exit 1
+}
+
+# The CRI test data: ../shared beside the repository, or two levels up for git worktrees.
+cri_find_testdata() {
+  local d
+  for d in "$cri_src/../shared/testdata/cri" "$cri_src/../../shared/testdata/cri"; do
+    [[ -f $d/api.proto ]] && { CRI_TESTDATA=$(cd "$d" && pwd); return 0; }
+  done
+  cri_skip "no ../shared/testdata/cri/api.proto beside $cri_src"
+}
+
+cri_check_tools() {
+  [[ $(id -u) == 0 ]] || cri_skip "the CRI test needs root"
+  local tool
+  for tool in containerd ctr containerd-shim-runc-v2 umoci protoc grpc_python_plugin; do
+    command -v $tool >/dev/null || cri_skip "$tool not installed"
+  done
+  [[ -f /usr/share/gocode/src/github.com/gogo/protobuf/gogoproto/gogo.proto ]] ||
+    cri_skip "golang-github-gogo-protobuf-dev not installed"
+  /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null ||
+    cri_skip "python3-grpcio / python3-protobuf not installed"
+  [[ -x $ISOBOX_BIN ]] || cri_skip "isobox $ISOBOX_BIN not built"
+  [[ -x $PROBE && -f $(dirname "$PROBE")/probe.wasm ]] || cri_skip "probe/probe.wasm not built"
+  cri_find_testdata
+}
+
+cri_gen_stubs() {
+  STUBS=$D/stubs
+  mkdir -p "$STUBS"
+  (cd "$CRI_TESTDATA" && protoc -I /usr/share/gocode/src -I /usr/include -I . \
+    --python_out="$STUBS" --grpc_python_out="$STUBS" \
+    --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin api.proto) ||
+    cri_fail "protoc api.proto"
+  protoc -I /usr/share/gocode/src -I /usr/include --python_out="$STUBS" \
+    github.com/gogo/protobuf/gogoproto/gogo.proto || cri_fail "protoc gogo.proto"
+}
+
+# The runtime handler snippet: deploy/containerd/'s containerd 1.x file verbatim, its BinaryName
+# line pointed at the binary under test with sed (the only change); an inline copy until it exists.
+cri_isobox_snippet() {
+  local f=$cri_src/deploy/containerd/containerd-1.x.toml
+  if [[ -f $f ]]; then
+    sed -E "s|^([[:space:]]*BinaryName[[:space:]]*=[[:space:]]*).*|\1\"$ISOBOX_BIN\"|" "$f"
+    return
+  fi
+  cat <<EOF
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.isobox]
+  runtime_type = "io.containerd.runc.v2"
+  pod_annotations = ["run.oci.handler", "module.wasm.image/variant", "isobox.wasm/*"]
+  container_annotations = ["run.oci.handler", "module.wasm.image/variant", "isobox.wasm/*"]
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.isobox.options]
+  BinaryName = "$ISOBOX_BIN"
+EOF
+}
+
+cri_write_config() {
+  mkdir -p "$D/cni-conf" "$D/cni-bin"
+  cat >"$D/config.toml" <<EOF
+version = 2
+root = "$D/root"
+state = "$D/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+[grpc]
+  address = "$SOCK"
+[ttrpc]
+  address = "$SOCK.ttrpc"
+[debug]
+  address = "$D/debug.sock"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "isobox.test/pause:cri"
+  disable_apparmor = true
+  enable_selinux = false
+  stats_collect_period = 1
+  # lowering oom_score_adj (the sandbox gets -998) needs CAP_SYS_RESOURCE, which a container host
+  # (CI, docker) may lack: clamp it to containerd's own, as rootless setups do
+  restrict_oom_score_adj = true
+[plugins."io.containerd.grpc.v1.cri".cni]
+  bin_dir = "$D/cni-bin"
+  conf_dir = "$D/cni-conf"
+[plugins."io.containerd.grpc.v1.cri".containerd]
+  default_runtime_name = "runc"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+  BinaryName = "${RUNC_BIN:-runc}"
+EOF
+  cri_isobox_snippet >>"$D/config.toml"
+}
+
+cri_ctr() { timeout -k 5 60 ctr -a "$SOCK" -n "$CRI_NS" "$@"; }
+
+cri_start_containerd() {
+  cri_write_config
+  containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
+  CONTAINERD_PID=$!
+  local tries=150
+  while ((tries-- > 0)); do
+    cri_ctr version >/dev/null 2>&1 && return 0
+    kill -0 "$CONTAINERD_PID" 2>/dev/null || cri_fail "containerd exited"
+    sleep 0.1
+  done
+  cri_fail "containerd did not come up"
+}
+
+# cri_image NAME CMD... : an image of $D/rootfs-NAME (already filled) with the given cmd, imported
+# as isobox.test/NAME:cri.
+cri_image() {
+  local name=$1 layout=$D/oci-$1 arg cmd=()
+  shift
+  for arg in "$@"; do cmd+=("--config.cmd=$arg"); done
+  umoci init --layout "$layout" && umoci new --image "$layout:cri" &&
+    umoci unpack --image "$layout:cri" "$D/bundle-$name" >/dev/null || cri_fail "umoci ($name)"
+  cp -a "$D/rootfs-$name/." "$D/bundle-$name/rootfs/"
+  umoci repack --image "$layout:cri" "$D/bundle-$name" &&
+    umoci config --image "$layout:cri" --clear=config.entrypoint "${cmd[@]}" \
+      --config.env=PATH=/bin || cri_fail "umoci repack/config ($name)"
+  tar -C "$layout" -cf "$D/$name.tar" . || cri_fail "tar ($name)"
+  cri_ctr images import --base-name "isobox.test/$name" "$D/$name.tar" >/dev/null ||
+    cri_fail "ctr images import ($name)"
+}
+
+cri_busybox_rootfs() {
+  local r=$D/rootfs-$1 a
+  mkdir -p "$r"/{bin,tmp,proc,sys,dev,etc}
+  cp /bin/busybox "$r/bin/busybox"
+  for a in sh echo sleep cat ls true; do ln -s busybox "$r/bin/$a"; done
+}
+
+cri_build_images() {
+  local probe_dir
+  probe_dir=$(dirname "$PROBE")
+  cri_busybox_rootfs pause
+  cri_image pause /bin/sleep 2147483647
+  cri_busybox_rootfs busybox
+  cp "$PROBE" "$D/rootfs-busybox/probe"
+  cri_image busybox /bin/sleep 2147483647
+  mkdir -p "$D/rootfs-wasm"
+  install -m 755 "$probe_dir/probe.wasm" "$D/rootfs-wasm/probe.wasm"
+  cri_image wasm /probe.wasm hello
+}
+
+# hello-world images for the startup measurement: puts("hello") static native vs wasm32-wasi.
+cri_build_hello_images() {
+  command -v clang-14 >/dev/null || cri_skip "clang-14 not installed"
+  printf '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n' >"$D/hello.c"
+  mkdir -p "$D/rootfs-hello-native" "$D/rootfs-hello-wasm"
+  gcc -static -O2 -o "$D/rootfs-hello-native/hello" "$D/hello.c" || cri_fail "gcc hello"
+  clang-14 --target=wasm32-wasi -O2 -Wl,--strip-debug -o "$D/rootfs-hello-wasm/hello" \
+    "$D/hello.c" || cri_fail "clang-14 hello"
+  cri_image hello-native /hello
+  cri_image hello-wasm /hello
+}
+
+cri_cleanup() {
+  local p m
+  if [[ -n $CONTAINERD_PID ]]; then
+    kill "$CONTAINERD_PID" 2>/dev/null
+    wait "$CONTAINERD_PID" 2>/dev/null
+  fi
+  # shims of this containerd (they outlive it) and whatever else was started with our socket path
+  for p in /proc/[0-9]*; do
+    grep -qzF -- "$SOCK" "$p/cmdline" 2>/dev/null && kill -9 "${p#/proc/}" 2>/dev/null
+  done
+  # container processes left in our cgroup parent (only after a failure)
+  for p in /sys/fs/cgroup/*/"$CRI_CGROUP"; do
+    [[ -d $p ]] && find "$p" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -9
+  done
+  sleep 0.1
+  for m in $(awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
+    umount -l "$m" 2>/dev/null
+  done
+  for p in /sys/fs/cgroup/*/"$CRI_CGROUP" /sys/fs/cgroup/"$CRI_CGROUP"; do
+    [[ -d $p ]] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null
+  done
+  [[ -n ${CRI_KEEP:-} ]] && echo "kept $D" || rm -rf "$D"
+}
+
+# cri_setup: everything up to a serving containerd with the images imported.
+cri_setup() {
+  cri_check_tools
+  D=$(mktemp -d /tmp/isobox-cri.XXXXXX)
+  SOCK=$D/containerd.sock
+  CRI_CGROUP=isobox-cri-$$
+  trap 'rc=$?; cri_cleanup; exit $rc' EXIT
+  cri_gen_stubs
+  cri_start_containerd
+  cri_build_images
+}
