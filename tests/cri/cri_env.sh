@@ -1,8 +1,8 @@
 # cri_env.sh: sourced by the CRI tests; starts a private containerd with its CRI plugin (own root,
 # state, socket, cgroup parent under a temp dir) whose runtime handlers are `isobox` (the runc v2
-# shim with BinaryName = the built isobox, from deploy/containerd/) and `runc` (the control), builds
-# the test images locally with umoci (a busybox-static "pause" image, a busybox sidecar image, the
-# Wasm probe image, hello-world images) and generates the CRI Python stubs from
+# shim with BinaryName = the built isobox: deploy/containerd/config-v1.toml) and `runc` (the
+# control), builds the test images locally with umoci (a busybox-static "pause" image, a busybox
+# sidecar image, the Wasm probe image, hello-world images) and generates the CRI Python stubs from
 # ../shared/testdata/cri/api.proto with Debian's protoc + grpc plugin.
 # Needs: ISOBOX_BIN, PROBE (the native probe; probe.wasm beside it). Sets D, SOCK, STUBS.
 # Callers exit 77 (skip) through cri_skip when something this needs is absent.
@@ -59,22 +59,12 @@ cri_gen_stubs() {
     github.com/gogo/protobuf/gogoproto/gogo.proto || cri_fail "protoc gogo.proto"
 }
 
-# The runtime handler snippet: deploy/containerd/'s containerd 1.x file verbatim, its BinaryName
-# line pointed at the binary under test with sed (the only change); an inline copy until it exists.
+# The runtime handler: deploy/containerd/config-v1.toml (containerd 1.x) used verbatim, except that
+# sed points its BinaryName line at the binary under test.
 cri_isobox_snippet() {
-  local f=$cri_src/deploy/containerd/containerd-1.x.toml
-  if [[ -f $f ]]; then
-    sed -E "s|^([[:space:]]*BinaryName[[:space:]]*=[[:space:]]*).*|\1\"$ISOBOX_BIN\"|" "$f"
-    return
-  fi
-  cat <<EOF
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.isobox]
-  runtime_type = "io.containerd.runc.v2"
-  pod_annotations = ["run.oci.handler", "module.wasm.image/variant", "isobox.wasm/*"]
-  container_annotations = ["run.oci.handler", "module.wasm.image/variant", "isobox.wasm/*"]
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.isobox.options]
-  BinaryName = "$ISOBOX_BIN"
-EOF
+  local f=$cri_src/deploy/containerd/config-v1.toml
+  [[ -f $f ]] || cri_fail "$f missing"
+  sed -E "s|^([[:space:]]*BinaryName[[:space:]]*=[[:space:]]*).*|\1\"$ISOBOX_BIN\"|" "$f"
 }
 
 cri_write_config() {
