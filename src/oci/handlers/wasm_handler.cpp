@@ -1,6 +1,7 @@
 // WasmHandler: detection, module loading and the WASI mapping of a Wasm container's process.
 #include "oci/handlers/wasm_handler.hpp"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,29 @@ Result<void> check_header(const std::string &path, bool forced) {
     return make_error("{}: not a WebAssembly module (the annotations ask for the Wasm handler)",
                       path);
   return make_error("{}: not a WebAssembly module", path);
+}
+
+// The process ends as a native one with default dispositions would, at once (a guest blocked in
+// a host call, a sleep or a read, included), with the status a shell or containerd gives a process
+// killed by the signal. The interpreter's interrupt flag would stop a guest at a loop head only,
+// and would put every loop of every container through the metering path.
+extern "C" void exit_on_signal(int sig) { ::_exit(128 + sig); }
+
+// The engine is often the pid namespace's init, which the kernel spares every signal it has no
+// handler for: without these, `kill <id>` (SIGTERM) and ^C would do nothing.
+Result<void> exit_on_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = exit_on_signal;
+  sigset_t set;
+  ::sigemptyset(&set);
+  for (int sig : kWasmStopSignals) {
+    if (::sigaction(sig, &sa, nullptr) < 0)
+      return sys_error("sigaction({})", sig);
+    ::sigaddset(&set, sig);
+  }
+  if (::sigprocmask(SIG_UNBLOCK, &set, nullptr) < 0)
+    return sys_error("sigprocmask");
+  return {};
 }
 
 } // namespace
@@ -79,7 +103,7 @@ Result<void> WasmHandler::prepare(const Spec &spec) {
   // `start` goes straight to instantiation.
   const auto bytes = ISOBOX_TRY(wasm::embed::read_module_file(m_path));
   m_request.validated = ISOBOX_TRY(wasm::embed::load_module(bytes, m_path));
-  return {};
+  return exit_on_stop_signals();
 }
 
 Result<int> WasmHandler::run(const Spec &spec) {

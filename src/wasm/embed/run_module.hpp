@@ -64,8 +64,8 @@ struct RunRequest {
 /// guest code, the start function included. Returns the exit status: 0, the guest's proc_exit code
 /// (out of 0..255: kOutOfRangeExitCode), or kTrapExitCode after a trap (whose line is printed on
 /// stderr). The caller's stdio flags are as they were when it returns. Errors (bad module, unknown
-/// import, no
-/// `_start`, a preopen that cannot be opened) come before any guest code runs.
+/// import, no `_start`, a preopen that cannot be opened) come before any guest code runs. A module
+/// passed in `validated` was loaded by the caller, before this confinement.
 Result<int> run_module(RunRequest request);
 
 /// Decodes and validates a module (errors read "NAME: ..."); `interrupt`, if set, stops a long

@@ -196,3 +196,43 @@ test_wasm_invalid_module_fails_create() {
   expect_eq "$(wc -l <"$WORK/ctr.err")" 1 "lines of the invalid module's error"
   expect_eq "$(rt list -q)" "" "containers listed"
 }
+
+# SIGTERM (the default of `kill`, what the kubelet sends first) and SIGINT end a looping guest
+# with 128 + the signal, as a native process with default dispositions would end, although the
+# engine is the pid namespace's init (which the kernel spares signals it has no handler for).
+test_wasm_stop_signals() {
+  local sig code
+  for sig in TERM INT; do
+    wasm_bundle
+    args /probe.wasm spin
+    CREATED_IDS+=("$CID")
+    rt run --bundle "$BUNDLE" "$CID" </dev/null >"$WORK/out" 2>"$WORK/err" &
+    local run_pid=$!
+    wait_status running
+    if [[ $sig == TERM ]]; then
+      rt kill "$CID" || fail "kill (default signal) failed"
+    else
+      rt kill "$CID" INT || fail "kill INT failed"
+    fi
+    local tries=50
+    while ((tries-- > 0)) && kill -0 "$run_pid" 2>/dev/null; do sleep 0.1; done
+    kill -0 "$run_pid" 2>/dev/null && fail "run still going 5 s after SIG$sig"
+    RC=0
+    wait "$run_pid" || RC=$?
+    ERR=$(cat "$WORK/err")
+    OUT=$(cat "$WORK/out")
+    code=$((128 + $(kill -l "$sig")))
+    expect_rc "$code"
+    expect_nothing_left "$CID"
+  done
+  # Through create/start/state/delete: stopped after SIGTERM, with no other signal sent.
+  wasm_bundle
+  args /probe.wasm spin
+  create_container
+  rt start "$CID" || fail "start failed"
+  wait_status running
+  rt kill "$CID" TERM || fail "kill TERM failed"
+  wait_status stopped 5
+  rt delete "$CID" || fail "delete failed"
+  expect_nothing_left "$CID"
+}
