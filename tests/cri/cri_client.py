@@ -8,7 +8,7 @@ import time
 
 import grpc
 
-EXITED = 2  # runtime.v1 ContainerState CONTAINER_EXITED
+RUNNING, EXITED = 1, 2  # runtime.v1 ContainerState
 NODE = 2  # runtime.v1 NamespaceMode NODE (host network)
 
 
@@ -54,13 +54,13 @@ class Cri:
         req = self.pb.RunPodSandboxRequest(config=config, runtime_handler=self.handler)
         return self.rt.RunPodSandbox(req, timeout=60).pod_sandbox_id
 
-    def create(self, pod_id, pod_config, name, image, args, memory=0, annotations=None):
+    def create(self, pod_id, pod_config, name, image, args, memory=0, security=None):
         pb = self.pb
         resources = pb.LinuxContainerResources(memory_limit_in_bytes=memory)
         config = pb.ContainerConfig(
             metadata=pb.ContainerMetadata(name=name), image=pb.ImageSpec(image=image),
-            args=args, log_path=f"{name}.log", annotations=annotations or {},
-            linux=pb.LinuxContainerConfig(resources=resources))
+            args=args, log_path=f"{name}.log",
+            linux=pb.LinuxContainerConfig(resources=resources, security_context=security))
         req = pb.CreateContainerRequest(pod_sandbox_id=pod_id, config=config,
                                         sandbox_config=pod_config)
         return self.rt.CreateContainer(req, timeout=60).container_id
@@ -97,6 +97,13 @@ class Cri:
     def stop_container(self, cid, timeout=1):
         req = self.pb.StopContainerRequest(container_id=cid, timeout=timeout)
         self.rt.StopContainer(req, timeout=60)
+
+    def restricted(self):
+        """A restricted container security context: RuntimeDefault seccomp, uid 65534, ro rootfs."""
+        pb = self.pb
+        return pb.LinuxContainerSecurityContext(
+            seccomp=pb.SecurityProfile(profile_type=pb.SecurityProfile.RuntimeDefault),
+            run_as_user=pb.Int64Value(value=65534), readonly_rootfs=True)
 
     def teardown(self, pod_id):
         self.rt.StopPodSandbox(self.pb.StopPodSandboxRequest(pod_sandbox_id=pod_id), timeout=60)

@@ -1,14 +1,15 @@
 # cri_scenarios.py: the CRI scenarios, driven as a kubelet would (runtime.v1 over containerd's
 # socket): a host-network pod with a workload container (Wasm for handler isobox, native for the
 # runc control) and a native busybox sidecar; logs from the CRI log file, ExecSync, ContainerStats,
-# exit code, a trap, a memory limit, pod annotations; Stop/RemovePodSandbox leaving nothing behind.
+# exit code, a trap, a restricted security context, a memory limit, pod annotations;
+# Stop/RemovePodSandbox leaving nothing behind.
 #   cri_scenarios.py SOCK STUBS WORKDIR CGROUP HANDLER STATE_DIR...
 import sys
 import time
 
 import grpc
 
-from cri_client import Cri, Fail, check, leftovers, read_log, wait_gone
+from cri_client import RUNNING, Cri, Fail, check, leftovers, read_log, wait_gone
 
 BUSYBOX = "isobox.test/busybox:cri"
 WASM = "isobox.test/wasm:cri"
@@ -71,11 +72,27 @@ class Scenarios:
         s = self.cri.stats(cid)
         cpu, mem = s.cpu.usage_core_nano_seconds.value, s.memory.working_set_bytes.value
         check(cpu > 0 and mem > 0, f"ContainerStats: cpu {cpu} ns, working set {mem} B")
+        if self.wasm:  # no shell in the Wasm image: exec fails, the container keeps running
+            try:
+                r = self.cri.exec_sync(cid, ["/bin/sh", "-c", "echo hi"])
+                raise Fail(f"ExecSync into the Wasm container succeeded: {r}")
+            except grpc.RpcError as e:
+                check(self.cri.status(cid).state == RUNNING, f"after a failed exec: {e.details()}")
         self.cri.stop_container(cid, timeout=1)
         st = self.cri.wait_exit(cid)
         check(st.exit_code in (137, 143), f"stopped spin: exit {st.exit_code}")
         print(f"ok: ContainerStats cpu {cpu / 1e6:.0f} ms, working set {mem >> 10} KiB; "
               f"StopContainer -> exit {st.exit_code}")
+
+    def restricted(self):
+        """RuntimeDefault seccomp, a non-root uid and a read-only rootfs, as restricted pods run."""
+        shell = "mkdir /x 2>/dev/null && echo mkdir=ok || echo mkdir=refused; echo hello"
+        st = self.run("restricted", ["/probe.wasm", "mkdir", "/x"], ["/bin/sh", "-c", shell],
+                      security=self.cri.restricted())
+        lines = self.log("restricted")
+        check(st.exit_code == 0 and lines and ("stdout", "mkdir=ok") not in lines,
+              f"restricted: exit {st.exit_code}, log {lines}")
+        print(f"ok: RuntimeDefault seccomp, uid 65534, read-only rootfs: {lines[0][1]}")
 
     def memory_limit(self):
         grow = "x=xxxxxxxxxxxxxxxx; while :; do x=$x$x; done"
@@ -119,6 +136,7 @@ class Scenarios:
         self.hello_and_exit()
         self.trap()
         self.stats()
+        self.restricted()
         self.memory_limit()
         self.teardown()
         self.annotations()
