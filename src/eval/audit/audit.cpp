@@ -8,6 +8,7 @@
 #include "common/log.hpp"
 #include "eval/audit/host_check.hpp"
 #include "eval/backend.hpp"
+#include "eval/interrupt.hpp"
 
 namespace isobox::eval::audit {
 
@@ -92,9 +93,33 @@ nlohmann::json counts(const std::vector<Outcome> &outcomes) {
   return c;
 }
 
+// Prepares one backend (recorded in section["backends"], skipped with its reason) and runs
+// every chosen scenario in it, until done or interrupted.
+void run_backend(Plan &plan, Backend &b, const BackendEnv &env, const std::vector<Scenario> &chosen,
+                 nlohmann::json &section, std::vector<Outcome> &outcomes) {
+  auto ready = b.prepare(env);
+  section["backends"].push_back({{"name", b.name()},
+                                 {"kind", b.info().kind},
+                                 {"available", ready.has_value()},
+                                 {"skip_reason", ready ? "" : ready.error().message},
+                                 {"version", b.info().version}});
+  if (!ready)
+    log::info("eval audit: {} skipped: {}", b.name(), ready.error().message);
+  for (const auto &s : chosen) {
+    if (!ready || interrupted())
+      break;
+    outcomes.push_back(run_one(plan, b, s));
+    const Outcome &o = outcomes.back();
+    fmt::print(stderr, "audit {:<24} {:<18} {:<16}{}\n", o.scenario, o.backend, o.verdict,
+               o.verdict == o.expected ? "" : " (expected " + o.expected + ")");
+  }
+  b.cleanup();
+}
+
 } // namespace
 
 Result<nlohmann::json> run_audit(const AuditOptions &opt) {
+  install_interrupt_handler();
   auto all = ISOBOX_TRY(load_scenarios(opt.scenario_dir));
   std::vector<Scenario> chosen;
   for (auto &s : all)
@@ -110,28 +135,12 @@ Result<nlohmann::json> run_audit(const AuditOptions &opt) {
   for (const auto &s : chosen)
     section["scenarios"].push_back(scenario_json(s));
   std::vector<Outcome> outcomes;
-  for (auto &b : make_backends()) {
-    if (std::find(opt.backends.begin(), opt.backends.end(), b->name()) == opt.backends.end())
-      continue;
-    auto ready = b->prepare(env);
-    section["backends"].push_back({{"name", b->name()},
-                                   {"kind", b->info().kind},
-                                   {"available", ready.has_value()},
-                                   {"skip_reason", ready ? "" : ready.error().message},
-                                   {"version", b->info().version}});
-    if (!ready) {
-      log::info("eval audit: {} skipped: {}", b->name(), ready.error().message);
-      b->cleanup();
-      continue;
-    }
-    for (const auto &s : chosen) {
-      outcomes.push_back(run_one(plan, *b, s));
-      const Outcome &o = outcomes.back();
-      fmt::print(stderr, "audit {:<24} {:<18} {:<16}{}\n", o.scenario, o.backend, o.verdict,
-                 o.verdict == o.expected ? "" : " (expected " + o.expected + ")");
-    }
-    b->cleanup();
-  }
+  for (auto &b : make_backends())
+    if (std::find(opt.backends.begin(), opt.backends.end(), b->name()) != opt.backends.end() &&
+        !interrupted())
+      run_backend(plan, *b, env, chosen, section, outcomes);
+  if (interrupted()) // the host env's destructor removes the canaries and stops the victim
+    return make_error("interrupted: stopped after the run in flight, nothing written");
   for (const auto &o : outcomes)
     section["outcomes"].push_back({{"scenario", o.scenario},
                                    {"backend", o.backend},
