@@ -38,6 +38,7 @@ root = '/var/lib/containerd'
 V1_PLUGIN = "io.containerd.grpc.v1.cri"
 V2_PLUGIN = "io.containerd.cri.v1.runtime"
 failures = []
+SCRATCH = None  # every scratch node lives under it; removed at the end, pass or fail
 
 
 def check(cond, what):
@@ -50,7 +51,7 @@ class Node:
     """A scratch node: a config path, an install path and a restart log in a temporary dir."""
 
     def __init__(self, deploy, binary, content, containerd="containerd"):
-        self.dir = tempfile.mkdtemp(prefix="isobox-installer-test-")
+        self.dir = tempfile.mkdtemp(dir=SCRATCH)
         self.config = os.path.join(self.dir, "etc", "config.toml")
         self.bin = os.path.join(self.dir, "bin", "isobox")
         self.restarts = os.path.join(self.dir, "restarts")
@@ -109,7 +110,6 @@ def scenario_roundtrip(deploy, binary, content, plugin, name, containerd="contai
     check(r.returncode == 0 and node.read() == content.encode(),
           f"{name}: --uninstall gives the original file back")
     check(not os.path.exists(node.bin), f"{name}: --uninstall removes the binary")
-    shutil.rmtree(node.dir)
 
 
 def scenario_dry_run(deploy, binary):
@@ -119,14 +119,12 @@ def scenario_dry_run(deploy, binary):
           in r.stdout, "dry-run: prints the diff it would apply")
     check(node.read() == DEBIAN_CONFIG.encode() and not os.path.exists(node.bin)
           and node.restart_count() == 0, "dry-run: changes nothing, restarts nothing")
-    shutil.rmtree(node.dir)
 
 
 def scenario_missing(deploy, binary):
     node = Node(deploy, binary, None)
     twice_is_once(node, V1_PLUGIN, "missing config (containerd 1.x installed)")
     check(node.read().startswith(b"version = 2\n"), "missing config: created with version = 2")
-    shutil.rmtree(node.dir)
 
 
 def refused(deploy, binary, content, name, expect, *extra, containerd="containerd"):
@@ -139,7 +137,6 @@ def refused(deploy, binary, content, name, expect, *extra, containerd="container
         check(node.read() == content.encode(), f"{name}: the config is untouched")
     check(not os.path.exists(node.bin) and node.restart_count() == 0,
           f"{name}: nothing installed, nothing restarted")
-    shutil.rmtree(node.dir)
 
 
 def scenario_refusals(deploy, binary):
@@ -155,6 +152,17 @@ def scenario_refusals(deploy, binary):
 
 
 def main(deploy, binary):
+    global SCRATCH
+    SCRATCH = tempfile.mkdtemp(prefix="isobox-installer-test-")
+    try:
+        run_all(deploy, binary)
+    finally:
+        shutil.rmtree(SCRATCH)
+    print(f"installer_test: {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+def run_all(deploy, binary):
     default = subprocess.run(["containerd", "config", "default"], capture_output=True, text=True,
                              check=True).stdout
     scenario_roundtrip(deploy, binary, default, V1_PLUGIN, "containerd 1.6 default config")
@@ -164,8 +172,6 @@ def main(deploy, binary):
     scenario_dry_run(deploy, binary)
     scenario_missing(deploy, binary)
     scenario_refusals(deploy, binary)
-    print(f"installer_test: {len(failures)} failed")
-    sys.exit(1 if failures else 0)
 
 
 if __name__ == "__main__":
