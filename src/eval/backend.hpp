@@ -50,6 +50,8 @@ public:
   virtual Result<double> instantiate_seconds(const std::string &workload) {
     return make_error("{} is not a Wasm engine", workload);
   }
+  /// Whether the bench asks this backend for instantiate_seconds (Wasm engines by default).
+  [[nodiscard]] virtual bool measures_instantiate() const { return m_info.kind == "wasm"; }
   /// Removes whatever prepare() created.
   virtual void cleanup() {}
 

@@ -136,7 +136,7 @@ CrossoverCurve sweep(Plan &plan, Backend &b, std::map<int, std::string> &answers
 // Engines only: the in-process instantiate time of hello.wasm, samples like any measurement.
 void measure_instantiate(Plan &plan, BenchSection &bench) {
   for (Backend *b : plan.active) {
-    if (b->info().kind != "wasm")
+    if (!b->measures_instantiate())
       continue;
     Measurement m{.backend = b->name(), .workload = "hello", .kind = "instantiate"};
     for (int i = -plan.opt.warmup; i < plan.samples && m.error.empty(); i++) {

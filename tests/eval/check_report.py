@@ -2,7 +2,8 @@
 """Checks an `isobox eval` report: results.json is complete and honest, and report.html, loaded
 in headless Chromium, has non-empty charts whose figures match results.json.
 
-usage: check_report.py OUT_DIR [--merged RESULTS.json...]   (exit 77 when chromium is missing)
+usage: check_report.py OUT_DIR [--require B1,B2...] [--merged RESULTS.json...]
+       (exit 77 when chromium is missing; --require: those backends must have run, not been skipped)
 Writes OUT_DIR/report.png (a screenshot) and OUT_DIR/report.dom.html (Chromium's DOM).
 """
 import json
@@ -60,6 +61,13 @@ def expected_keys(res, suffix=""):
                 if m["kind"] == "compute" and m["ok"] and name != "native":
                     keys[f"ratio/{name}/{m['workload']}"] = f"{m['ratio_median']:.2f}x"
     return keys
+
+
+def check_required(res, required):
+    """Backends that need nothing beyond root and this build must have run."""
+    for b in res["backends"]:
+        if b["name"] in required and not b["available"]:
+            fail(f"backend {b['name']} skipped ({b['skip_reason']}), but it is required here")
 
 
 def check_results(res):
@@ -125,6 +133,10 @@ def chromium(args, profile):
 
 def main(argv):
     out = argv[0]
+    required = []
+    if len(argv) > 2 and argv[1] == "--require":
+        required = argv[2].split(",")
+        argv = argv[:1] + argv[3:]
     merged = argv[2:] if len(argv) > 1 and argv[1] == "--merged" else None
     if merged:
         expected = {}
@@ -135,6 +147,7 @@ def main(argv):
         with open(os.path.join(out, "results.json")) as f:
             res = json.load(f)
         check_results(res)
+        check_required(res, required)
         expected = expected_keys(res)
     if not shutil.which("chromium"):
         print("check_report: chromium missing (scripts/install-deps.sh installs it)")

@@ -65,27 +65,10 @@ private:
   std::string m_dir;
 };
 
-// The same module as an OCI container (one RuntimeClass for both kinds): listed so the report
-// shows it, skipped until its adapter exists (the runtime path itself is docs/wasm-containers.md).
-class IsoboxWasmContainerBackend final : public Backend {
-public:
-  IsoboxWasmContainerBackend()
-      : Backend(BackendInfo{.name = "isobox-wasm-container", .kind = "wasm"}) {}
-
-  Result<void> prepare(const BackendEnv &) override {
-    return make_error("not measured yet: isobox runs .wasm containers (docs/wasm-containers.md), "
-                      "but the eval has no adapter for them yet");
-  }
-  Result<Command> command(const RunSpec &) override { return make_error("not available"); }
-};
-
 } // namespace
 
 std::unique_ptr<Backend> make_isobox_wasm_backend() {
   return std::make_unique<IsoboxWasmBackend>();
-}
-std::unique_ptr<Backend> make_isobox_wasm_container_backend() {
-  return std::make_unique<IsoboxWasmContainerBackend>();
 }
 
 } // namespace isobox::eval

@@ -26,7 +26,7 @@ Result<std::string> shared_rootfs(const BackendEnv &env) {
   fs::copy_file("/bin/busybox", root + "/bin/busybox", ec);
   fs::create_symlink("busybox", root + "/bin/sh", ec);
   for (const auto &entry : fs::directory_iterator(env.workload_dir, ec))
-    if (entry.path().extension() == ".native")
+    if (entry.path().extension() == ".native" || entry.path().extension() == ".wasm")
       fs::copy_file(entry.path(), root + "/w/" + entry.path().filename().string(), ec);
   fs::permissions(root + "/scratch", fs::perms::all, ec);
   if (ec)
@@ -49,7 +49,8 @@ Result<void> OciBackend::prepare(const BackendEnv &env) {
   m_cgroup_parent = fmt::format("isobox-eval-{}-{}", ::getpid(), name());
   setup_memory_cgroup();
   m_info.command = shell_join(m_prefix) + " --root " + m_state + " run --bundle " + m_bundle +
-                   " <id>   (config.json: process.args = [/w/{workload}.native, {args}])";
+                   " <id>   (config.json: process.args = [" + program_path("{workload}") +
+                   ", {args}])";
   m_info.memory_method =
       m_memory_dir.empty()
           ? "wait4 ru_maxrss of the runtime process and its reaped children (includes the runtime)"
@@ -73,7 +74,7 @@ Result<void> OciBackend::write_config(const RunSpec &run) {
   auto spec = oci::default_spec_json(false);
   spec["process"]["terminal"] = false;
   nlohmann::ordered_json args = nlohmann::ordered_json::array();
-  args.push_back("/w/" + run.workload + ".native");
+  args.push_back(program_path(run.workload));
   for (auto &a : substitute_dir(run.args, "/scratch"))
     args.push_back(a);
   spec["process"]["args"] = args;
@@ -81,6 +82,7 @@ Result<void> OciBackend::write_config(const RunSpec &run) {
   spec["root"]["readonly"] = false;
   spec["hostname"] = "isobox-eval";
   spec["linux"]["cgroupsPath"] = fmt::format("/{}/{}", m_cgroup_parent, m_next_id);
+  adjust_spec(spec);
   std::ofstream out(m_bundle + "/config.json");
   out << spec.dump(1);
   if (!out.flush())

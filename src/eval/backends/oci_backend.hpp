@@ -2,6 +2,8 @@
 // static workloads, a bundle per backend, `<runtime> run` per sample, memory from a cgroup.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "eval/backend.hpp"
 
 namespace isobox::eval {
@@ -20,6 +22,12 @@ public:
 protected:
   /// The runtime's argv prefix (binary, wrapper) or an error saying why it is missing.
   virtual Result<std::vector<std::string>> runtime_prefix(const BackendEnv &env) = 0;
+  /// process.args[0] for `workload`, a path in the shared rootfs (the static binary by default).
+  virtual std::string program_path(const std::string &workload) const {
+    return "/w/" + workload + ".native";
+  }
+  /// Last changes to a run's config.json (e.g. annotations); nothing by default.
+  virtual void adjust_spec(nlohmann::ordered_json &) const {}
 
 private:
   Result<void> write_config(const RunSpec &run);
@@ -36,7 +44,7 @@ private:
 };
 
 /// Builds (once per work dir) the rootfs every OCI backend shares: busybox-static and the
-/// workloads' static binaries under /w, a writable /scratch.
+/// workloads' static binaries and .wasm modules under /w, a writable /scratch.
 Result<std::string> shared_rootfs(const BackendEnv &env);
 
 } // namespace isobox::eval
