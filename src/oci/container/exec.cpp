@@ -1,5 +1,5 @@
 // `exec`: a new process inside a running container: setns into the init's namespaces, the same
-// cgroup, then the same user/caps/no_new_privileges/seccomp path as the init.
+// cgroup, then the same user/caps/no_new_privileges/seccomp path and process handlers as the init.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -8,11 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "oci/cgroup/cgroup_manager.hpp"
 #include "oci/container/operations.hpp"
 #include "oci/container/saved_spec.hpp"
+#include "oci/handlers/exec_target.hpp"
 #include "oci/linux/apparmor.hpp"
 #include "oci/linux/namespaces.hpp"
 #include "oci/linux/process_setup.hpp"
@@ -44,7 +46,7 @@ Result<UniqueFd> open_init_root(pid_t pid, const Spec &spec) {
   return fd;
 }
 
-Result<std::string> prepare_child(ExecChild &c) {
+Result<ExecTarget> prepare_child(ExecChild &c) {
   ISOBOX_TRY(c.channel->expect(SyncType::Go));
   ISOBOX_CHECK(join_namespaces(*c.joins, false));
   if (c.root >= 0 && (::fchdir(c.root) < 0 || ::chroot(".") < 0 || ::chdir("/") < 0))
@@ -63,7 +65,20 @@ Result<std::string> prepare_child(ExecChild &c) {
   ISOBOX_CHECK(
       finalize_process(p, c.spec->linux->seccomp, c.spec->has_namespace(NamespaceType::User)));
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); // cleared by the change of credentials
-  return find_executable(p);
+  return resolve_exec_target(*c.spec, p);
+}
+
+// Where the child would execve: the handler runs the process here. `exec` stops waiting for the
+// execve (its EOF) now, so `exec -d` returns and writes the pid file while the process runs.
+[[noreturn]] void run_handler(ExecChild &c, ExecTarget &target) {
+  c.channel->close();
+  auto status = target.handler->run(target.spec);
+  if (!status) {
+    fmt::print(stderr, "isobox: exec: {}\n", status.error().wrap(target.handler->name()).message);
+    ::_exit(1);
+  }
+  std::fflush(nullptr);
+  ::_exit(*status);
 }
 
 [[noreturn]] void run_child(ExecChild &c) {
@@ -72,9 +87,9 @@ Result<std::string> prepare_child(ExecChild &c) {
   // the process itself then outlives it, as with runc.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   ::close(c.parent_fd);
-  auto path = prepare_child(c);
-  if (!path) {
-    (void)c.channel->send(SyncType::Error, path.error().message);
+  auto target = prepare_child(c);
+  if (!target) {
+    (void)c.channel->send(SyncType::Error, target.error().message);
     ::_exit(1);
   }
   if (!c.channel->send(SyncType::Ready))
@@ -84,7 +99,9 @@ Result<std::string> prepare_child(ExecChild &c) {
     (void)c.channel->send(SyncType::Error, r.error().message);
     ::_exit(1);
   }
-  Error e = exec_process(c.opt->process, *path);
+  if (target->handler)
+    run_handler(c, *target);
+  Error e = exec_process(c.opt->process, target->path);
   (void)c.channel->send(SyncType::Error, e.message);
   ::_exit(127);
 }

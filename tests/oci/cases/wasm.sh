@@ -236,3 +236,52 @@ test_wasm_stop_signals() {
   rt delete "$CID" || fail "delete failed"
   expect_nothing_left "$CID"
 }
+
+# exec into a running Wasm container: a module runs in the engine as the init's does (same
+# detection, same handler), a native program the rootfs has is exec'd, and a program it lacks
+# gets one line that says so.
+test_wasm_exec() {
+  wasm_bundle
+  args /probe.wasm spin
+  create_container
+  rt start "$CID" || fail "start failed"
+  wait_status running
+  RC=0
+  OUT=$(rt exec "$CID" /probe.wasm args one 2>"$WORK/err") || RC=$?
+  ERR=$(cat "$WORK/err")
+  expect_ok
+  expect_eq "$OUT" $'arg0=/probe.wasm\narg1=args\narg2=one' "exec'd module's output"
+  RC=0
+  rt exec "$CID" /probe.wasm exit 5 >/dev/null 2>&1 || RC=$?
+  expect_rc 5
+  RC=0
+  OUT=$(rt exec "$CID" /bin/echo native 2>&1) || RC=$?
+  expect_eq "$OUT" native "a native program of the rootfs"
+  RC=0
+  rt exec "$CID" bash -c true >/dev/null 2>"$WORK/err" || RC=$?
+  ERR=$(cat "$WORK/err")
+  ((RC != 0)) || fail "exec of a missing program succeeded"
+  expect_match "$ERR" '^isobox: exec: "bash": not found in the container.s rootfs \(a Wasm container' \
+    "missing program"
+  expect_eq "$(wc -l <"$WORK/err")" 1 "lines of the error"
+  printf '\0asm\x01\0\0\0\x01\x05\x01\x60' >"$BUNDLE/rootfs/bad.wasm"
+  chmod 755 "$BUNDLE/rootfs/bad.wasm"
+  RC=0
+  rt exec "$CID" /bad.wasm >/dev/null 2>"$WORK/err" || RC=$?
+  ((RC != 0)) || fail "exec of a malformed module succeeded"
+  expect_match "$(cat "$WORK/err")" '^isobox: exec: /bad.wasm: .*(end|length)' "malformed module"
+  rt kill "$CID" KILL || fail "kill failed"
+  wait_status stopped 5
+  rt delete "$CID" || fail "delete failed"
+  expect_nothing_left "$CID"
+  # A native container's missing program keeps the usual message (no word of Wasm).
+  wasm_bundle
+  args /bin/sleep 100
+  create_container
+  rt start "$CID" || fail "start failed"
+  RC=0
+  rt exec "$CID" bash -c true >/dev/null 2>"$WORK/err" || RC=$?
+  ((RC != 0)) || fail "exec of a missing program succeeded"
+  expect_match "$(cat "$WORK/err")" 'executable file not found' "native container, missing program"
+  expect_no_match "$(cat "$WORK/err")" 'Wasm' "native container, missing program"
+}
