@@ -13,6 +13,7 @@ import re
 import sys
 import time
 
+import grpc
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cri"))
@@ -109,6 +110,31 @@ def native_pod(kubelet, pod):
     kubelet.cri.teardown(pod_id)
 
 
+def forced_wasm_pod(kubelet):
+    """docs/kubernetes.md's caveat: run.oci.handler=wasm on a pod also forces the pause container."""
+    try:
+        pod_id = kubelet.cri.run_pod(kubelet.cri.pod_config("forced", {"run.oci.handler": "wasm"}))
+        kubelet.ids.append(pod_id)
+        raise Fail("a pod annotated run.oci.handler=wasm started its pause container")
+    except grpc.RpcError as e:
+        check("not a WebAssembly module" in e.details(), f"forced pod: {e.details()}")
+    print("ok: a pod annotated run.oci.handler=wasm fails RunPodSandbox: its pause container is not Wasm")
+
+
+def bad_annotation_pod(kubelet, pod):
+    """A bad isobox.wasm/* value: StartContainer fails with isobox's one line (kubectl describe)."""
+    bad = dict(pod, metadata=dict(pod["metadata"], name="bad-timeout"))
+    bad["metadata"]["annotations"] = dict(pod["metadata"]["annotations"], **{"isobox.wasm/timeout": "soon"})
+    try:
+        kubelet.run(bad)
+        raise Fail("a pod annotated isobox.wasm/timeout=soon started")
+    except grpc.RpcError as e:
+        check("annotation isobox.wasm/timeout: 'soon': expected a duration" in e.details(),
+              f"bad annotation: {e.details()}")
+    kubelet.cri.teardown(kubelet.ids[-2])
+    print("ok: isobox.wasm/timeout=soon fails StartContainer with isobox's reason")
+
+
 def main(deploy, sock, stubs, workdir, cgroup, *state_dirs):
     handler = load(deploy, "runtimeclass.yaml")["handler"]
     pods = {name: load(deploy, f"samples/{name}-pod.yaml") for name in ("wasm", "native")}
@@ -118,6 +144,8 @@ def main(deploy, sock, stubs, workdir, cgroup, *state_dirs):
     try:
         wasm_pod(kubelet, pods["wasm"])
         native_pod(kubelet, pods["native"])
+        forced_wasm_pod(kubelet)
+        bad_annotation_pod(kubelet, pods["wasm"])
         left = wait_gone(kubelet.ids, cgroup, state_dirs)
         check(not left, f"left behind after the pods were removed: {left}")
         print("ok: nothing left behind (processes, mounts, cgroups, state dirs)")
