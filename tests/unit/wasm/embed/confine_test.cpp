@@ -2,7 +2,6 @@
 // allowed ones keep working, and no_new_privs is set. Runs in a forked child each time.
 #include <fcntl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,20 +10,11 @@
 
 #include <gtest/gtest.h>
 
+#include "in_child.hpp"
 #include "wasm/embed/confine.hpp"
 
 namespace isobox::wasm::embed {
 namespace {
-
-/// Runs `body` in a child process and returns its exit status (-1 if it did not exit).
-template <typename F> int in_child(F body) {
-  const pid_t pid = ::fork();
-  if (pid == 0)
-    ::_exit(body());
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 TEST(WasmConfine, ForbiddenSyscallsFailWithEperm) {
   const int rc = in_child([] {

@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include "in_child.hpp"
 #include "wasm/embed/confine.hpp"
 #include "wasm/embed/landlock.hpp"
 
@@ -25,15 +25,6 @@ namespace isobox::wasm::embed {
 namespace {
 
 namespace fs = std::filesystem;
-
-template <typename F> int in_child(F body) {
-  const pid_t pid = ::fork();
-  if (pid == 0)
-    ::_exit(body());
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 int open2(int dir, const std::string &path, uint64_t flags) {
   open_how how{.flags = flags | O_CLOEXEC, .mode = (flags & O_CREAT) ? 0600u : 0u, .resolve = 0};
