@@ -138,6 +138,14 @@ desired_config() {
   render_block "$version"
 }
 
+# The binary must run here: it is linked against shared libraries the node may lack.
+check_binary() {
+  [[ -f $binary && -x $binary ]] || die "no executable isobox at $binary (pass --binary)"
+  local err
+  err=$("$binary" --version 2>&1 >/dev/null) \
+    || die "$binary does not run on this node: $(head -n1 <<<"$err")"
+}
+
 # Copies the binary to --install-path (through a temporary file and a rename) unless it is already there.
 install_binary() {
   if cmp -s "$binary" "$install_path"; then say "binary $install_path: up to date"; return; fi
@@ -205,7 +213,7 @@ main() {
   find_snippets
   local action=install
   ((uninstall)) && action=uninstall
-  ((uninstall)) || [[ -f $binary && -x $binary ]] || die "no executable isobox at $binary (pass --binary)"
+  ((uninstall)) || check_binary
   prepare_config "$action"
   if ((uninstall)); then
     apply_config "$action"

@@ -149,6 +149,12 @@ def scenario_refusals(deploy, binary):
     refused(deploy, binary, DEBIAN_CONFIG + "[oops\n", "broken TOML", "the patched config does not load")
     refused(deploy, binary, DEBIAN_CONFIG, "unknown flag", "unknown argument '--frobnicate'", "--frobnicate")
     refused(deploy, "/nonexistent/isobox", DEBIAN_CONFIG, "missing binary", "no executable isobox")
+    broken = os.path.join(SCRATCH, "isobox-missing-libs")
+    with open(broken, "w") as f:  # what the loader says on a node without the shared libraries
+        f.write("#!/bin/sh\necho 'isobox: error while loading shared libraries: libfmt.so.9' >&2\nexit 127\n")
+    os.chmod(broken, 0o755)
+    refused(deploy, broken, DEBIAN_CONFIG, "binary that does not run", "does not run on this node: "
+            "isobox: error while loading shared libraries: libfmt.so.9")
 
 
 def main(deploy, binary):

@@ -111,14 +111,15 @@ def native_pod(kubelet, pod):
 
 
 def forced_wasm_pod(kubelet):
-    """docs/kubernetes.md's caveat: run.oci.handler=wasm on a pod also forces the pause container."""
-    try:
-        pod_id = kubelet.cri.run_pod(kubelet.cri.pod_config("forced", {"run.oci.handler": "wasm"}))
-        kubelet.ids.append(pod_id)
-        raise Fail("a pod annotated run.oci.handler=wasm started its pause container")
-    except grpc.RpcError as e:
-        check("not a WebAssembly module" in e.details(), f"forced pod: {e.details()}")
-    print("ok: a pod annotated run.oci.handler=wasm fails RunPodSandbox: its pause container is not Wasm")
+    """docs/kubernetes.md's caveat: a forcing annotation on a pod also forces its pause container."""
+    for key, value in (("run.oci.handler", "wasm"), ("module.wasm.image/variant", "compat")):
+        try:
+            pod_id = kubelet.cri.run_pod(kubelet.cri.pod_config("forced", {key: value}))
+            kubelet.ids.append(pod_id)
+            raise Fail(f"a pod annotated {key}={value} started its pause container")
+        except grpc.RpcError as e:
+            check("not a WebAssembly module" in e.details(), f"forced pod: {e.details()}")
+        print(f"ok: a pod annotated {key}={value} fails RunPodSandbox: its pause container is not Wasm")
 
 
 def bad_annotation_pod(kubelet, pod):
