@@ -72,17 +72,27 @@ class Scenarios:
         s = self.cri.stats(cid)
         cpu, mem = s.cpu.usage_core_nano_seconds.value, s.memory.working_set_bytes.value
         check(cpu > 0 and mem > 0, f"ContainerStats: cpu {cpu} ns, working set {mem} B")
-        if self.wasm:  # no shell in the Wasm image: exec fails, the container keeps running
-            try:
-                r = self.cri.exec_sync(cid, ["/bin/sh", "-c", "echo hi"])
-                raise Fail(f"ExecSync into the Wasm container succeeded: {r}")
-            except grpc.RpcError as e:
-                check(self.cri.status(cid).state == RUNNING, f"after a failed exec: {e.details()}")
+        if self.wasm:
+            self.exec_into_wasm(cid)
         self.cri.stop_container(cid, timeout=1)
         st = self.cri.wait_exit(cid)
         check(st.exit_code in (137, 143), f"stopped spin: exit {st.exit_code}")
         print(f"ok: ContainerStats cpu {cpu / 1e6:.0f} ms, working set {mem >> 10} KiB; "
               f"StopContainer -> exit {st.exit_code}")
+
+    def exec_into_wasm(self, cid):
+        """ExecSync of a module runs it in the engine; a shell the image lacks fails clearly."""
+        r = self.cri.exec_sync(cid, ["/probe.wasm", "exit", "4"])
+        check(r.exit_code == 4, f"ExecSync of a module into the Wasm container: {r}")
+        try:
+            r = self.cri.exec_sync(cid, ["/bin/sh", "-c", "echo hi"])
+            raise Fail(f"ExecSync of /bin/sh into the Wasm container succeeded: {r}")
+        except grpc.RpcError as e:
+            why = e.details()
+        check("not found in the container" in why, f"exec /bin/sh: {why}")
+        check(self.cri.status(cid).state == RUNNING, "the Wasm container stopped after exec")
+        print("ok: ExecSync into the Wasm container: a module runs (exit 4), /bin/sh: " +
+              why.split("exec failed: ")[-1][:100])
 
     def restricted(self):
         """RuntimeDefault seccomp, a non-root uid and a read-only rootfs, as restricted pods run."""
