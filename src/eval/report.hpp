@@ -14,7 +14,9 @@ namespace isobox::eval {
 struct Cell {
   std::string text;
   std::string key;
-  std::string cls; // HTML class (the audit colours verdict cells)
+  std::string cls;    // HTML class (the audit colours verdict cells)
+  std::string href;   // HTML: the text links here (the audit's cells link to their detail)
+  std::string anchor; // HTML: the cell's id, a link target
 };
 
 struct Table {

@@ -41,8 +41,12 @@ std::string html_table(const Table &t) {
     out += "<tr>";
     for (const auto &c : row)
       out += "<td" + (c.cls.empty() ? "" : " class=\"" + svg::escape(c.cls) + "\"") +
-             (c.key.empty() ? "" : " data-key=\"" + svg::escape(c.key) + "\"") + ">" +
-             svg::escape(c.text) + "</td>";
+             (c.key.empty() ? "" : " data-key=\"" + svg::escape(c.key) + "\"") +
+             (c.anchor.empty() ? "" : " id=\"" + svg::escape(c.anchor) + "\"") + ">" +
+             (c.href.empty()
+                  ? svg::escape(c.text)
+                  : "<a href=\"" + svg::escape(c.href) + "\">" + svg::escape(c.text) + "</a>") +
+             "</td>";
     out += "</tr>\n";
   }
   return out + "</table>\n";

@@ -17,6 +17,32 @@ NATIVE_MUST_ESCAPE = ("file_read_canary", "file_write_outside", "file_delete_out
 MIN_SCENARIOS = 40
 
 
+def check_surface(audit, available):
+    """The attack-surface table: one measured entry per available backend, and the figures that
+    tell the sandboxes apart (the native baseline holds more capabilities than a container, a
+    container has private namespaces, the engine's seccomp allowlist is smaller than the table)."""
+    errors = []
+    surface = {s["backend"]: s for s in audit.get("surface", [])}
+    for b in available:
+        if b not in surface or "error" in surface[b]:
+            errors.append(f"attack surface of {b} not measured: {surface.get(b)}")
+    if errors:
+        return errors
+    native = surface["native"]
+    if native["syscalls"]["allowed"] != native["syscalls"]["total"] or native["namespaces"]:
+        errors.append(f"native surface: {native}")
+    if "isobox-container" in surface:
+        c = surface["isobox-container"]
+        if not {"mnt", "pid", "net"} <= set(c["namespaces"]) or \
+                c["capabilities"]["held"] >= native["capabilities"]["held"]:
+            errors.append(f"isobox-container surface: {c}")
+    if "isobox-wasm" in surface:
+        w = surface["isobox-wasm"]["syscalls"]
+        if w["allowed"] is None or not 0 < w["allowed"] < w["total"] or surface["isobox-wasm"]["devices"]:
+            errors.append(f"isobox-wasm surface: {surface['isobox-wasm']}")
+    return errors
+
+
 def main(out):
     doc = json.load(open(f"{out}/results.json"))
     errors = []
@@ -43,10 +69,15 @@ def main(out):
         if o is None or o["verdict"] != "escaped":
             errors.append(f"native {s}: {o and o['verdict']} (must escape: the check must be able "
                           f"to fail) {o and o['detail']}")
+    errors += check_surface(audit, available)
     md = open(f"{out}/report.md").read()
     html = open(f"{out}/report.html").read()
     if "## Audit: the same attacks in every sandbox" not in md:
         errors.append("report.md has no audit section")
+    if '<td class="v-blocked"><a href="#d-' not in html or 'id="d-file_read_canary-native"' not in html:
+        errors.append("report.html: matrix cells do not link to their detail")
+    if "| backend | syscalls allowed |" not in md:
+        errors.append("report.md has no attack-surface table")
     if 'class="v-escaped"' not in html or 'class="v-blocked"' not in html:
         errors.append("report.html has no coloured verdict cells")
     for e in errors:

@@ -7,6 +7,7 @@
 
 #include "common/log.hpp"
 #include "eval/audit/host_check.hpp"
+#include "eval/audit/surface.hpp"
 #include "eval/backend.hpp"
 #include "eval/interrupt.hpp"
 
@@ -105,6 +106,12 @@ void run_backend(Plan &plan, Backend &b, const BackendEnv &env, const std::vecto
                                  {"version", b.info().version}});
   if (!ready)
     log::info("eval audit: {} skipped: {}", b.name(), ready.error().message);
+  if (ready && !interrupted()) {
+    auto surface = measure_surface(b, plan.host, plan.opt.program_dir, plan.timeout_s);
+    section["surface"].push_back(
+        surface ? *surface
+                : nlohmann::json{{"backend", b.name()}, {"error", surface.error().message}});
+  }
   for (const auto &s : chosen) {
     if (!ready || interrupted())
       break;
@@ -131,6 +138,7 @@ Result<nlohmann::json> run_audit(const AuditOptions &opt) {
   nlohmann::json section = {{"quick", opt.quick},
                             {"scenarios", nlohmann::json::array()},
                             {"backends", nlohmann::json::array()},
+                            {"surface", nlohmann::json::array()},
                             {"outcomes", nlohmann::json::array()}};
   for (const auto &s : chosen)
     section["scenarios"].push_back(scenario_json(s));

@@ -29,21 +29,6 @@ std::string link(const std::string &path) {
   return ec ? "" : target.string();
 }
 
-// The host pid of the process whose argv holds `nonce` (the sandboxed program), or -1.
-pid_t find_by_nonce(const std::string &nonce) {
-  std::error_code ec;
-  for (const auto &entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    std::string cmdline = read_text(entry.path().string() + "/cmdline");
-    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-    if (cmdline.find(" " + nonce + " ") != std::string::npos && std::stoi(name) != ::getpid())
-      return std::stoi(name);
-  }
-  return -1;
-}
-
 // Empty child cgroups of this run's isobox-eval-<pid>-* parents (rmdir refuses non-empty ones).
 void remove_orphan_cgroups() {
   const std::string prefix = fmt::format("isobox-eval-{}-", ::getpid());
@@ -139,6 +124,22 @@ Verdict judge_wasm(const Scenario &s, const Observation &obs) {
 }
 
 } // namespace
+
+pid_t find_by_nonce(const std::string &nonce) {
+  std::error_code ec;
+  for (const auto &entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    std::string cmdline = read_text(entry.path().string() + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find(" " + nonce + " ") != std::string::npos && std::stoi(name) != ::getpid())
+      return std::stoi(name);
+  }
+  return -1;
+}
+
+std::string link_target(const std::string &path) { return link(path); }
 
 void parse_report(Observation &obs, const std::string &nonce) {
   std::istringstream in(obs.run.out);

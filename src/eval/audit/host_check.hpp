@@ -26,6 +26,11 @@ struct Verdict {
   std::string detail;
 };
 
+/// The host pid of the process whose argv holds `nonce` (the sandboxed program), or -1.
+pid_t find_by_nonce(const std::string &nonce);
+/// Where the symlink at `path` points ("" when it cannot be read).
+std::string link_target(const std::string &path);
+
 /// Parses the program's report line for `nonce` out of `obs.run.out`.
 void parse_report(Observation &obs, const std::string &nonce);
 /// While a held program runs: finds it on the host (its nonce in /proc/*/cmdline) and looks at
