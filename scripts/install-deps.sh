@@ -14,6 +14,7 @@ packages=(
   runc crun containerd busybox-static umoci jq python3 python3-yaml util-linux strace
   # CRI tests: Python stubs of ../shared/testdata/cri/api.proto generated at test time
   protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf golang-github-gogo-protobuf-dev
+  containernetworking-plugins
   # deploy/ checks: the Kubernetes API models (manifests checked offline)
   python3-kubernetes
   # --systemd-cgroup tests: a private bus and a stand-in for systemd's manager

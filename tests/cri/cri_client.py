@@ -35,20 +35,27 @@ class Cri:
         self.handler = handler
         self.seq = 0
 
-    def pod_config(self, name, annotations=None):
+    def pod_config(self, name, annotations=None, hostname=""):
+        """Host network unless a hostname is given (then a pod network through CNI)."""
         pb = self.pb
         self.seq += 1
         uid = f"{name}-{os.getpid()}-{self.seq}"
         logdir = os.path.join(self.workdir, "pods", uid)
         os.makedirs(logdir, exist_ok=True)
-        ns = pb.NamespaceOption(network=NODE, pid=pb.CONTAINER, ipc=pb.POD)
+        network = pb.POD if hostname else NODE
+        ns = pb.NamespaceOption(network=network, pid=pb.CONTAINER, ipc=pb.POD)
         linux = pb.LinuxPodSandboxConfig(
             cgroup_parent=f"/{self.cgroup}/{uid}",
             security_context=pb.LinuxSandboxSecurityContext(namespace_options=ns))
         return pb.PodSandboxConfig(
             metadata=pb.PodSandboxMetadata(name=name, uid=uid, namespace="isobox-test"),
-            log_directory=logdir, linux=linux,  # no hostname: host UTS, as the kubelet sends
+            hostname=hostname,  # empty for host network (host UTS), as the kubelet sends
+            log_directory=logdir, linux=linux,
             annotations=annotations or {})
+
+    def pod_status(self, pod_id):
+        req = self.pb.PodSandboxStatusRequest(pod_sandbox_id=pod_id, verbose=True)
+        return self.rt.PodSandboxStatus(req, timeout=30)
 
     def run_pod(self, config):
         req = self.pb.RunPodSandboxRequest(config=config, runtime_handler=self.handler)

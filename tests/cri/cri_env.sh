@@ -67,8 +67,22 @@ cri_isobox_snippet() {
   sed -E "s|^([[:space:]]*BinaryName[[:space:]]*=[[:space:]]*).*|\1\"$ISOBOX_BIN\"|" "$f"
 }
 
+# A bridge network for the pods that are not host-network (containernetworking-plugins): its own
+# bridge per test, no gateway or masquerade (nothing on the host changes but the bridge).
+cri_write_cni() {
+  CNI_BRIDGE=cnib$$
+  [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] || return 0
+  cat >"$D/cni-conf/10-isobox.conflist" <<EOF
+{"cniVersion": "1.0.0", "name": "isobox-cri-$$", "plugins": [{"type": "bridge",
+  "bridge": "$CNI_BRIDGE", "isGateway": false, "ipMasq": false, "hairpinMode": false,
+  "ipam": {"type": "host-local", "dataDir": "$D/cni-ipam",
+           "ranges": [[{"subnet": "10.88.$(($$ % 250)).0/24"}]]}}]}
+EOF
+}
+
 cri_write_config() {
-  mkdir -p "$D/cni-conf" "$D/cni-bin"
+  mkdir -p "$D/cni-conf"
+  cri_write_cni
   cat >"$D/config.toml" <<EOF
 version = 2
 root = "$D/root"
@@ -91,7 +105,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   # (CI, docker) may lack: clamp it to containerd's own, as rootless setups do
   restrict_oom_score_adj = true
 [plugins."io.containerd.grpc.v1.cri".cni]
-  bin_dir = "$D/cni-bin"
+  bin_dir = "/usr/lib/cni"
   conf_dir = "$D/cni-conf"
 [plugins."io.containerd.grpc.v1.cri".containerd]
   default_runtime_name = "runc"
@@ -188,6 +202,7 @@ cri_cleanup() {
   for p in /sys/fs/cgroup/*/"$CRI_CGROUP" /sys/fs/cgroup/"$CRI_CGROUP"; do
     [[ -d $p ]] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null
   done
+  [[ -n ${CNI_BRIDGE:-} ]] && ip link del "$CNI_BRIDGE" 2>/dev/null
   [[ -n ${CRI_KEEP:-} ]] && echo "kept $D" || rm -rf "$D"
 }
 

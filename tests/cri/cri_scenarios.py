@@ -4,6 +4,8 @@
 # exit code, a trap, a restricted security context, a memory limit, pod annotations;
 # Stop/RemovePodSandbox leaving nothing behind.
 #   cri_scenarios.py SOCK STUBS WORKDIR CGROUP HANDLER STATE_DIR...
+import json
+import os
 import sys
 import time
 
@@ -127,6 +129,28 @@ class Scenarios:
         check(all(p.id != self.pod_id for p in self.cri.pods()), "pod still listed")
         print("ok: Stop/RemovePodSandbox left no process, mount, cgroup or state dir")
 
+    def pod_network(self):
+        """A pod on the bridge CNI: own network and UTS namespaces, joined by path."""
+        if not os.path.exists(f"{self.cri.workdir}/cni-conf/10-isobox.conflist"):
+            print("skipped: pod network (no CNI plugins in /usr/lib/cni)")
+            return
+        config = self.cri.pod_config("netpod", hostname="isobox-netpod")
+        self.pod_config, self.pod_id, self.ids = config, self.cri.run_pod(config), []
+        status = self.cri.pod_status(self.pod_id)
+        ip = status.status.network.ip
+        spec = json.loads(status.info["info"])["runtimeSpec"]
+        netns = [n.get("path", "") for n in spec["linux"]["namespaces"] if n["type"] == "network"]
+        netns = netns[0] if netns else "(none)"
+        check(ip.startswith("10.88.") and os.path.exists(netns), f"pod network: ip {ip}, {netns}")
+        st = self.run("host", ["/probe.wasm", "cat", "/etc/hostname"], ["/bin/cat", "/etc/hostname"])
+        check(("stdout", "isobox-netpod") in self.log("host"), f"hostname: {self.log('host')}")
+        st = self.run("net", ["/probe.wasm", "cat", "/proc/net/dev"], ["/bin/cat", "/proc/net/dev"])
+        check(st.exit_code == 0 and any("eth0:" in t for _, t in self.log("net")),
+              f"no eth0 in the pod's /proc/net/dev: {self.log('net')}")
+        self.teardown()
+        check(not os.path.exists(netns), f"network namespace {netns} left")
+        print(f"ok: bridge CNI pod ({ip}): hostname and eth0 seen from inside; netns removed")
+
     def annotations(self):
         """Pod annotations pass through to the Wasm container (the snippet's pod_annotations)."""
         if not self.wasm:
@@ -149,6 +173,7 @@ class Scenarios:
         self.restricted()
         self.memory_limit()
         self.teardown()
+        self.pod_network()
         self.annotations()
 
 
