@@ -12,6 +12,9 @@
 namespace isobox::log {
 namespace {
 
+// When this process's static objects were made: its start, within a millisecond.
+const std::chrono::steady_clock::time_point g_process_start = std::chrono::steady_clock::now();
+
 struct State {
   int fd = STDERR_FILENO;
   Format format = Format::Text;
@@ -99,6 +102,14 @@ void fatal(std::string_view message) {
     return;
   std::string line = fmt::format("isobox: {}\n", message);
   [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
+void phase(std::string_view what) {
+  if (!state().debug)
+    return;
+  using namespace std::chrono;
+  const auto us = duration_cast<microseconds>(steady_clock::now() - g_process_start).count();
+  write(Level::Debug, fmt::format("startup: {} at +{}.{:03} ms", what, us / 1000, us % 1000));
 }
 
 } // namespace isobox::log

@@ -23,6 +23,11 @@ void write(Level level, std::string_view message);
 /// plain line on stderr (runc writes both; containerd's shim matches the command's output).
 void fatal(std::string_view message);
 
+/// Debug only: "startup: WHAT at +X.XXX ms", X counted from this process's start (a cloned
+/// child, as a container's init, keeps its parent's): where a container's startup goes
+/// (docs/wasm-containers.md "Startup").
+void phase(std::string_view what);
+
 template <typename... Args> void debug(fmt::format_string<Args...> f, Args &&...args) {
   write(Level::Debug, fmt::format(f, std::forward<Args>(args)...));
 }

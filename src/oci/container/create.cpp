@@ -212,6 +212,7 @@ Result<> write_pid_file(const std::string &path, pid_t pid) {
 
 Result<CreatedContainer> create_container(const CreateOptions &opt) {
   CreateInputs in = ISOBOX_TRY(prepare_inputs(opt));
+  log::phase("create: bundle read");
   Spec &spec = in.read.spec;
   ISOBOX_CHECK(make_state_root(opt.root));
   LinuxResources res = spec.linux->resources.value_or(LinuxResources{});
@@ -226,6 +227,7 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
   UniqueFd fifo_fd = ISOBOX_TRY(make_exec_fifo(state.state_dir));
   UniqueFd state_dir_fd = ISOBOX_TRY(open_dir_path(state.state_dir));
   ISOBOX_CHECK(cgroup.create(res));
+  log::phase("create: state dir, exec fifo and cgroup made");
   auto [parent_end, child_end] = ISOBOX_TRY(SyncChannel::make_pair());
   InitArgs args;
   args.spec = &spec;
@@ -238,11 +240,13 @@ Result<CreatedContainer> create_container(const CreateOptions &opt) {
   args.console_socket = opt.console_fd >= 0 ? opt.console_fd : in.console.get();
   args.joins = &in.joins;
   pid_t pid = ISOBOX_TRY(spawn_init(opt, args));
+  log::phase("create: init cloned");
   cleanup.pid = pid;
   state.pid = pid;
   state.pid_start = process_start_time(pid);
   ISOBOX_CHECK(save_state(state)); // delete --force knows the init before it joins the cgroup
   ISOBOX_CHECK(handshake(parent_end, spec, state, cgroup));
+  log::phase("create: init ready");
   ISOBOX_CHECK(hand_over(state, parent_end));
   ISOBOX_CHECK(write_pid_file(opt.pid_file, pid));
   cleanup.armed = false;

@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "common/fd_passing.hpp"
+#include "common/log.hpp"
 #include "common/unique_fd.hpp"
 #include "oci/container/operations.hpp"
 #include "oci/container/pty_proxy.hpp"
@@ -114,13 +115,16 @@ Result<int> run_container(const CreateOptions &opt_in, bool detach) {
     (void)delete_container(opt.root, opt.id, true);
     return std::unexpected(r.error());
   }
+  log::phase("run: started");
   if (detach)
     return 0;
   if (master)
     proxy_pty(master.get(), winch_read.get());
   int code = wait_exit_code(c.state.pid);
+  log::phase("run: container exited");
   g_init_pid = 0;
   ISOBOX_CHECK(delete_container(opt.root, opt.id, true));
+  log::phase("run: container deleted");
   return code;
 }
 

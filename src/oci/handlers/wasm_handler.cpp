@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/log.hpp"
 #include "oci/handlers/wasm_detect.hpp"
 #include "oci/handlers/wasm_limits.hpp"
 #include "oci/linux/process_setup.hpp"
@@ -102,7 +103,9 @@ Result<void> WasmHandler::prepare(const Spec &spec) {
   // Decoded and validated here, so that an invalid module fails `create` (nothing is left) and
   // `start` goes straight to instantiation.
   const auto bytes = ISOBOX_TRY(wasm::embed::read_module_file(m_path));
+  log::phase("wasm: module read");
   m_request.validated = ISOBOX_TRY(wasm::embed::load_module(bytes, m_path));
+  log::phase("wasm: module decoded and validated");
   return exit_on_stop_signals();
 }
 

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/log.hpp"
 #include "oci/container/hooks.hpp"
 #include "oci/handlers/handler.hpp"
 #include "oci/linux/process_setup.hpp"
@@ -149,12 +150,15 @@ void run_init(InitArgs &a) {
   die_with_parent(a);
   if (auto r = enter_namespaces(a); !r)
     fail(a, r.error());
+  log::phase("init: namespaces entered");
   if (auto r = build_container(a); !r)
     fail(a, r.error());
+  log::phase("init: rootfs, mounts, pivot_root, console, rlimits");
   std::unique_ptr<ProcessHandler> handler;
   auto path = prepare_exec(a, handler);
   if (!path)
     fail(a, path.error());
+  log::phase("init: user, capabilities, seccomp, process resolved");
   if (auto r = a.channel.send(SyncType::Ready); !r)
     ::_exit(1);
   // The parent saved the finished record: from now on the container outlives `create`.
@@ -173,6 +177,7 @@ void run_init(InitArgs &a) {
     if (auto r = run_hooks(a.spec->hooks.start_container, a.start_hook_state, "startContainer"); !r)
       fail(a, r.error());
   }
+  log::phase("init: started (exec fifo, startContainer hooks)");
   if (handler)
     run_handler(a, *handler);
   fail(a, exec_process(*a.spec->process, *path));

@@ -101,6 +101,7 @@ Result<int> run_module(RunRequest req) {
   auto wasi = ISOBOX_TRY(wasi::Wasi::create(std::move(req.wasi)));
   if (req.confine)
     ISOBOX_CHECK(confine_filesystem(dirs));
+  log::phase("wasm: WASI set up, Landlock");
   std::atomic<bool> interrupt{false};
   std::optional<Watchdog> watchdog;
   if (req.limits.timeout_ms) { // without a watchdog, no flag: the interpreter runs unmetered
@@ -128,9 +129,12 @@ Result<int> run_module(RunRequest req) {
       return make_error("{}: no exported function _start (not a WASI command)", req.name);
     start = e->addr;
   }
+  log::phase("wasm: instantiated");
   if (req.confine) // from here on every thread may only make the allowlisted syscalls
     ISOBOX_CHECK(confine_wasm_engine(confine));
+  log::phase("wasm: seccomp");
   auto result = ISOBOX_TRY(run_guest(store, **inst, req.entry, start));
+  log::phase("wasm: guest returned");
   watchdog.reset();
   return exit_status(result);
 }

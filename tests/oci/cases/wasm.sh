@@ -285,3 +285,33 @@ test_wasm_exec() {
   expect_match "$(cat "$WORK/err")" 'executable file not found' "native container, missing program"
   expect_no_match "$(cat "$WORK/err")" 'Wasm' "native container, missing program"
 }
+
+# `--debug` prints where a Wasm container's startup goes (docs/wasm-containers.md "Startup"): one
+# "startup:" line per phase, in order, the module validated before the init reports ready.
+test_wasm_startup_phases() {
+  wasm_bundle
+  args /probe.wasm hello
+  CREATED_IDS+=("$CID")
+  RC=0
+  rt --debug run --bundle "$BUNDLE" "$CID" </dev/null >"$WORK/out" 2>"$WORK/err" || RC=$?
+  ERR=$(cat "$WORK/err")
+  OUT=$(cat "$WORK/out")
+  expect_ok
+  grep -q '^isobox: debug: startup: run: started at' "$WORK/err" || fail "no 'run: started' line"
+  # `run: started` races with the init's lines (the guest may finish first); the rest is ordered.
+  grep -v 'startup: run: started' "$WORK/err" >"$WORK/phases"
+  local phases want
+  phases=$(sed -n 's/^isobox: debug: startup: \(.*\) at +[0-9.]* ms$/\1/p' "$WORK/phases" | tr '\n' '|')
+  want='create: bundle read|create: state dir, exec fifo and cgroup made|create: init cloned|'
+  want+='init: namespaces entered|init: rootfs, mounts, pivot_root, console, rlimits|'
+  want+='wasm: module read|wasm: module decoded and validated|'
+  want+='init: user, capabilities, seccomp, process resolved|create: init ready|'
+  want+='init: started (exec fifo, startContainer hooks)|wasm: WASI set up, Landlock|'
+  want+='wasm: instantiated|wasm: seccomp|wasm: guest returned|'
+  want+='run: container exited|run: container deleted|'
+  expect_eq "$phases" "$want" "startup phases"
+  # The marks share one clock (the init is a clone of `run`): the times never go back.
+  sed -n 's/^isobox: debug: startup: .* at +\([0-9.]*\) ms$/\1/p' "$WORK/phases" | sort -c -g ||
+    fail "startup times out of order: $(grep startup: "$WORK/err")"
+  expect_nothing_left "$CID"
+}
