@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Times `ctr run --rm --runc-binary isobox` (containerd's runc shim) of a hello-world Wasm image
+# against the same C program compiled natively (static) in an image of its own, with hyperfine,
+# on a private containerd (temp root, state and socket; CRI off), and prints both medians and their
+# ratio (issue 11, startup through containerd). With runc installed, runc's native run is timed
+# too, as the control.
+#   bench_wasm_ctr.sh [--runs N] [--isobox PATH]
+# Needs root, hyperfine, containerd, ctr, containerd-shim-runc-v2, umoci, clang-14, gcc, jq.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+runs=20
+isobox=$here/../../build/tools/isobox/isobox
+while (($#)); do
+  case $1 in
+  --runs) runs=$2; shift 2 ;;
+  --isobox) isobox=$2; shift 2 ;;
+  *) echo "usage: $0 [--runs N] [--isobox PATH]" >&2 && exit 2 ;;
+  esac
+done
+[[ $(id -u) == 0 ]] || { echo "bench_wasm_ctr: needs root" >&2; exit 77; }
+for tool in hyperfine containerd ctr containerd-shim-runc-v2 umoci clang-14 gcc jq; do
+  command -v $tool >/dev/null || { echo "bench_wasm_ctr: $tool missing" >&2; exit 77; }
+done
+isobox=$(realpath "$isobox")
+D=$(mktemp -d /tmp/isobox-wasmctr.XXXXXX)
+SOCK=$D/containerd.sock
+NS=isobox-wasmctr-$$
+CONTAINERD_PID=
+cleanup() {
+  if [[ -n $CONTAINERD_PID ]]; then
+    kill "$CONTAINERD_PID" 2>/dev/null || true
+    wait "$CONTAINERD_PID" 2>/dev/null || true
+  fi
+  local p m
+  for p in /proc/[0-9]*; do # shims of this containerd outlive it
+    grep -qzF -- "$SOCK" "$p/cmdline" 2>/dev/null && kill -9 "${p#/proc/}" 2>/dev/null || true
+  done
+  for m in $(awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
+    umount -l "$m" 2>/dev/null || true
+  done
+  for p in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
+    [[ -d $p ]] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+  rm -rf "$D"
+}
+trap cleanup EXIT
+c() { timeout -k 5 60 ctr -a "$SOCK" -n "$NS" "$@"; }
+
+cat >"$D/config.toml" <<TOML
+version = 2
+root = "$D/root"
+state = "$D/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.tracing.processor.v1.otlp",
+  "io.containerd.internal.v1.tracing"]
+[grpc]
+  address = "$SOCK"
+[ttrpc]
+  address = "$SOCK.ttrpc"
+[debug]
+  address = "$D/debug.sock"
+TOML
+containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
+CONTAINERD_PID=$!
+for ((tries = 100; tries > 0; tries--)); do
+  c version >/dev/null 2>&1 && break
+  sleep 0.1
+done
+((tries > 0)) || { echo "bench_wasm_ctr: containerd did not come up" >&2; exit 1; }
+
+printf '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n' >"$D/hello.c"
+gcc -static -O2 -o "$D/hello.native" "$D/hello.c"
+clang-14 --target=wasm32-wasi -O2 -Wl,--strip-debug -o "$D/hello.wasm" "$D/hello.c"
+# image NAME FILE: an image isobox.bench/NAME whose only layer holds FILE as /hello.
+image() {
+  local layout=$D/oci-$1
+  umoci init --layout "$layout"
+  umoci new --image "$layout:latest"
+  umoci unpack --image "$layout:latest" "$D/unpacked-$1" >/dev/null
+  install -m 755 "$2" "$D/unpacked-$1/rootfs/hello"
+  umoci repack --image "$layout:latest" "$D/unpacked-$1"
+  umoci config --image "$layout:latest" --clear=config.entrypoint --config.cmd=/hello
+  tar -C "$layout" -cf "$D/$1.tar" .
+  c images import --base-name "isobox.bench/$1" "$D/$1.tar" >/dev/null
+}
+image native "$D/hello.native"
+image wasm "$D/hello.wasm"
+# cmd RUNTIME_BIN IMAGE ID: the ctr command line hyperfine runs.
+cmd() {
+  echo "ctr -a $SOCK -n $NS run --rm --runc-binary $1 --runc-root $D/runtime-root" \
+    "--cgroup /$NS/$3 isobox.bench/$2:latest $3"
+}
+for b in native wasm; do
+  out=$($(cmd "$isobox" $b check-$b))
+  [[ $out == hello ]] || { echo "bench_wasm_ctr: $b image printed '$out'" >&2; exit 1; }
+done
+control=()
+runc_bin=$(command -v runc || true)
+[[ -n $runc_bin ]] && control=(-n "runc native" "$(cmd "$runc_bin" native bench-runc)")
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$D/times.json" \
+  -n native "$(cmd "$isobox" native bench-native)" \
+  -n wasm "$(cmd "$isobox" wasm bench-wasm)" "${control[@]}" >&2
+jq -r '.results | map({(.command): (.median * 1000)}) | add |
+  "ctr run: native median \(.native | . * 100 | round / 100) ms, wasm median \(.wasm | . * 100 | round / 100) ms, ratio \(.wasm / .native | . * 1000 | round / 1000)" +
+  (if .["runc native"] then "; runc native median \(.["runc native"] | . * 100 | round / 100) ms" else "" end)' \
+  "$D/times.json"
