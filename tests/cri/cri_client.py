@@ -158,6 +158,14 @@ def leftovers(ids, cgroup, state_dirs):
     return found
 
 
+def wait_for(cond, what, timeout=20.0):
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise Fail(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
 def wait_gone(ids, cgroup, state_dirs, timeout=10.0):
     end = time.monotonic() + timeout
     while True:

@@ -11,7 +11,7 @@ import time
 
 import grpc
 
-from cri_client import RUNNING, Cri, Fail, check, leftovers, read_log, wait_gone
+from cri_client import RUNNING, Cri, Fail, check, leftovers, read_log, wait_for, wait_gone
 
 BUSYBOX = "isobox.test/busybox:cri"
 WASM = "isobox.test/wasm:cri"
@@ -65,22 +65,26 @@ class Scenarios:
         print("ok: trap -> exit 134 in ContainerStatus, trap line on stderr in the log")
 
     def stats(self):
-        image = WASM if self.wasm else BUSYBOX
-        args = ["/probe.wasm", "spin"] if self.wasm else ["/bin/sh", "-c", "while :; do :; done"]
-        cid = self.cri.create(self.pod_id, self.pod_config, "spin", image, args)
+        """ContainerStats (kubectl top) of a container holding 32 MiB: the Wasm guest's linear
+        memory, or a 32 MiB shell variable."""
+        shell = ("x=0123456789abcdef; i=0; while [ $i -lt 21 ]; do x=$x$x; i=$((i+1)); done; "
+                 "echo held_mib=32; while :; do sleep 1; done")
+        image, args = (WASM, ["/probe.wasm", "hold", "32"]) if self.wasm else \
+            (BUSYBOX, ["/bin/sh", "-c", shell])
+        cid = self.cri.create(self.pod_id, self.pod_config, "hold", image, args)
         self.cri.start(cid)
         self.ids.append(cid)
-        time.sleep(0.5)
+        wait_for(lambda: ("stdout", "held_mib=32") in self.log("hold"), "held_mib=32 in the log")
         s = self.cri.stats(cid)
         cpu, mem = s.cpu.usage_core_nano_seconds.value, s.memory.working_set_bytes.value
-        check(cpu > 0 and mem > 0, f"ContainerStats: cpu {cpu} ns, working set {mem} B")
+        check(cpu > 0 and mem >= 32 << 20, f"ContainerStats: cpu {cpu} ns, working set {mem} B")
         if self.wasm:
             self.exec_into_wasm(cid)
         self.cri.stop_container(cid, timeout=1)
         st = self.cri.wait_exit(cid)
-        check(st.exit_code in (137, 143), f"stopped spin: exit {st.exit_code}")
-        print(f"ok: ContainerStats cpu {cpu / 1e6:.0f} ms, working set {mem >> 10} KiB; "
-              f"StopContainer -> exit {st.exit_code}")
+        check(st.exit_code in (137, 143), f"stopped hold: exit {st.exit_code}")
+        print(f"ok: ContainerStats cpu {cpu / 1e6:.0f} ms, working set {mem >> 20} MiB "
+              f"(holding 32 MiB); StopContainer -> exit {st.exit_code}")
 
     def exec_into_wasm(self, cid):
         """ExecSync of a module runs it in the engine; a shell the image lacks fails clearly."""

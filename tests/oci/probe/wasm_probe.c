@@ -1,11 +1,13 @@
 /* wasm_probe: the WASI guest of the OCI Wasm-container tests (clang-14 --target=wasm32-wasi).
- * Modes: hello | args | env NAME | exit N | trap | cat FILE | mkdir DIR | grow | spin | recurse.
+ * Modes: hello | args | env NAME | exit N | trap | cat FILE | mkdir DIR | grow | hold MIB | spin |
+ *        recurse.
  * Results are key=value lines, as the native probe prints them. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *errno_name(int e) {
   switch (e) {
@@ -33,6 +35,22 @@ static int grow(void) {
   }
   printf("grown_mib=%d\n", mib);
   return 0;
+}
+
+/* Grows linear memory by MIB MiB, touching every host page, says so, then sleeps until killed
+ * (what a container's memory statistics should count). */
+static int hold(int mib) {
+  long old_pages = __builtin_wasm_memory_grow(0, 16L * mib);
+  if (old_pages < 0) {
+    printf("held_mib=failed\n");
+    return 1;
+  }
+  for (long off = 0; off < (long)mib << 20; off += 4096)
+    ((volatile char *)(old_pages * 65536))[off] = 1;
+  printf("held_mib=%d\n", mib);
+  fflush(stdout);
+  for (;;)
+    sleep(1);
 }
 
 static int depth(int n) { return n == 0 ? 0 : 1 + depth(n - 1) + (n & 1); }
@@ -70,6 +88,8 @@ int main(int argc, char **argv) {
     printf("mkdir=%s\n", errno_name(mkdir(argv[2], 0755) == 0 ? 0 : errno));
   else if (!strcmp(mode, "grow"))
     return grow();
+  else if (!strcmp(mode, "hold") && argc > 2)
+    return hold(atoi(argv[2]));
   else if (!strcmp(mode, "spin"))
     for (volatile unsigned i = 0;; ++i) {
     }
