@@ -1,7 +1,8 @@
 # cri_bench.py: startup through the CRI, RunPodSandbox to container exit, of a hello-world
 # container: Wasm (wasm32-wasi) and native (static) on handler isobox, native on handler runc.
 # Each run: RunPodSandbox, CreateContainer, StartContainer, poll ContainerStatus (2 ms) until
-# exited; the pod is then stopped and removed outside the timed span. Prints medians.
+# exited; the pod is then stopped and removed outside the timed span. Prints medians, also per
+# phase (the per-phase medians need not add up to the total's median).
 #   cri_bench.py SOCK STUBS WORKDIR CGROUP RUNS
 import statistics
 import sys
@@ -16,19 +17,43 @@ CASES = [("wasm", "isobox", "isobox.test/hello-wasm:cri"),
          ("native", "runc", "isobox.test/hello-native:cri")]
 
 
+PHASES = ("RunPodSandbox", "CreateContainer", "StartContainer", "start to exit seen")
+
+
 def one_run(cri, image):
+    """Seconds of each phase of one run, in PHASES order (their sum is the run)."""
     config = cri.pod_config("bench")
-    t0 = time.monotonic()
+    marks = [time.monotonic()]
     pod_id = cri.run_pod(config)
+    marks.append(time.monotonic())
     cid = cri.create(pod_id, config, "hello", image, [])
+    marks.append(time.monotonic())
     cri.start(cid)
+    marks.append(time.monotonic())
     st = cri.wait_exit(cid, poll=0.002)
-    elapsed = time.monotonic() - t0
+    marks.append(time.monotonic())
     lines = read_log(f"{config.log_directory}/hello.log")
     check(st.exit_code == 0 and ("stdout", "hello") in lines,
           f"{image}: exit {st.exit_code}, log {lines}")
     cri.teardown(pod_id)
-    return elapsed
+    return [b - a for a, b in zip(marks, marks[1:])]
+
+
+def ms(values):
+    return f"{statistics.median(values) * 1e3:.1f} ms"
+
+
+def report(runs, times):
+    print(f"CRI RunPodSandbox -> container exit, hello world, {runs} runs each")
+    print("| workload | handler | median | min | max | " + " | ".join(PHASES) + " |")
+    print("|---" * (5 + len(PHASES)) + "|")
+    for (kind, handler, _), samples in times.items():
+        total = [sum(p) for p in samples]
+        phases = " | ".join(ms([p[i] for p in samples]) for i in range(len(PHASES)))
+        print(f"| {kind} | {handler} | {ms(total)} | {min(total) * 1e3:.1f} ms "
+              f"| {max(total) * 1e3:.1f} ms | {phases} |")
+    wasm, native = (statistics.median(sum(p) for p in times[c]) for c in CASES[:2])
+    print(f"ratio Wasm/native (isobox): {wasm / native:.2f}")
 
 
 def main():
@@ -42,14 +67,7 @@ def main():
     except (Fail, grpc.RpcError) as e:
         print(f"FAIL: {e}", file=sys.stderr)
         return 1
-    print(f"CRI RunPodSandbox -> container exit, hello world, {runs} runs each")
-    print("| workload | handler | median | min | max |")
-    print("|----------|---------|--------|-----|-----|")
-    for (kind, handler, _), t in times.items():
-        print(f"| {kind} | {handler} | {statistics.median(t) * 1e3:.1f} ms "
-              f"| {min(t) * 1e3:.1f} ms | {max(t) * 1e3:.1f} ms |")
-    wasm, native = (statistics.median(times[c]) for c in CASES[:2])
-    print(f"ratio Wasm/native (isobox): {wasm / native:.2f}")
+    report(runs, times)
     return 0
 
 
