@@ -123,6 +123,15 @@ class Scenarios:
               f"grow under 64 MiB: exit {st.exit_code}, log {lines}")
         print(f"ok: 64 MiB limit, memory.grow failed inside after {grown[0]} MiB, exit 0")
 
+    def leave_running(self):
+        """A workload container still running when the pod is stopped (with the sidecar)."""
+        image, args = (WASM, ["/probe.wasm", "hold", "1"]) if self.wasm else \
+            (BUSYBOX, ["/bin/sleep", "1000"])
+        cid = self.cri.create(self.pod_id, self.pod_config, "running", image, args)
+        self.cri.start(cid)
+        self.ids.append(cid)
+        check(self.cri.status(cid).state == RUNNING, "the container left running is not running")
+
     def teardown(self):
         live = leftovers([self.pod_id] + self.ids, self.cri.cgroup, self.state_dirs)
         for kind in ("process", "mount", "cgroup", "state"):  # the check sees a live pod
@@ -176,6 +185,7 @@ class Scenarios:
         self.stats()
         self.restricted()
         self.memory_limit()
+        self.leave_running()
         self.teardown()
         self.pod_network()
         self.annotations()
