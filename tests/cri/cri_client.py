@@ -101,6 +101,11 @@ class Cri:
         req = self.pb.ContainerStatsRequest(container_id=cid)
         return self.rt.ContainerStats(req, timeout=30).stats
 
+    def update_cpu_quota(self, cid, quota):
+        resources = self.pb.LinuxContainerResources(cpu_period=100000, cpu_quota=quota)
+        req = self.pb.UpdateContainerResourcesRequest(container_id=cid, linux=resources)
+        self.rt.UpdateContainerResources(req, timeout=30)
+
     def stop_container(self, cid, timeout=1):
         req = self.pb.StopContainerRequest(container_id=cid, timeout=timeout)
         self.rt.StopContainer(req, timeout=60)

@@ -4,6 +4,7 @@
 # exit code, a trap, a restricted security context, a memory limit, pod annotations;
 # Stop/RemovePodSandbox leaving nothing behind.
 #   cri_scenarios.py SOCK STUBS WORKDIR CGROUP HANDLER STATE_DIR...
+import glob
 import json
 import os
 import sys
@@ -78,6 +79,7 @@ class Scenarios:
         s = self.cri.stats(cid)
         cpu, mem = s.cpu.usage_core_nano_seconds.value, s.memory.working_set_bytes.value
         check(cpu > 0 and mem >= 32 << 20, f"ContainerStats: cpu {cpu} ns, working set {mem} B")
+        self.update(cid)
         if self.wasm:
             self.exec_into_wasm(cid)
         self.cri.stop_container(cid, timeout=1)
@@ -85,6 +87,16 @@ class Scenarios:
         check(st.exit_code in (137, 143), f"stopped hold: exit {st.exit_code}")
         print(f"ok: ContainerStats cpu {cpu / 1e6:.0f} ms, working set {mem >> 20} MiB "
               f"(holding 32 MiB); StopContainer -> exit {st.exit_code}")
+
+    def update(self, cid):
+        """UpdateContainerResources (`isobox update` through the shim) reaches the cgroup."""
+        self.cri.update_cpu_quota(cid, 20000)
+        cg = self.cri.cgroup
+        files = glob.glob(f"/sys/fs/cgroup/cpu/{cg}/*/{cid}/cpu.cfs_quota_us") + \
+            glob.glob(f"/sys/fs/cgroup/{cg}/*/{cid}/cpu.max")
+        values = [open(f, encoding="utf-8").read().split()[0] for f in files]
+        check(values == ["20000"], f"cpu quota after UpdateContainerResources: {files} {values}")
+        print("ok: UpdateContainerResources: CPU quota 20000/100000 in the container's cgroup")
 
     def exec_into_wasm(self, cid):
         """ExecSync of a module runs it in the engine; a shell the image lacks fails clearly."""
