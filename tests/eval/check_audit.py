@@ -6,14 +6,14 @@ host check is meaningful (proving the checks can fail); report.md/report.html sh
 import json
 import sys
 
-ISOBOX = ("isobox-container", "isobox-wasm")
+ISOBOX = ("isobox-container", "isobox-wasm", "isobox-wasm-container")
 NATIVE_MUST_ESCAPE = ("file_read_canary", "file_write_outside", "file_delete_outside",
                       "dotdot_traversal", "symlink_absolute", "symlink_relative", "proc_self_root",
                       "proc_host_pid_root", "proc_pid_environ", "env_leak", "hostname_leak", "signal_host",
                       "ptrace_host", "mount_tmpfs", "keyctl_user_keyring", "hardlink_outside",
                       "rename_into_grant", "truncate_outside", "sys_net_leak", "host_loopback",
                       "packet_socket", "userfaultfd", "cve_2024_21626_fd_walk",
-                      "cve_2022_0492_release_agent")
+                      "cve_2022_0492_release_agent", "capset_all", "cve_2019_5736_parent_exe")
 MIN_SCENARIOS = 40
 
 

@@ -54,6 +54,30 @@ std::string tracer_of(pid_t pid) {
   return "0";
 }
 
+// CAP_SYS_ADMIN (bit 21) in the process's CapEff: "" when absent.
+std::string sys_admin_held(const std::string &proc) {
+  for (const auto &line : lines_with(proc + "/status", "CapEff:")) {
+    const unsigned long long caps = std::stoull(line.substr(8), nullptr, 16);
+    if (caps & (1ULL << 21))
+      return "the process holds CAP_SYS_ADMIN (CapEff " + line.substr(8) + ")";
+  }
+  return "";
+}
+
+// An fd of the process on its host parent's binary (the runtime's or the harness's): "" when none.
+std::string parent_exe_held(const std::string &proc) {
+  std::string ppid;
+  for (const auto &line : lines_with(proc + "/status", "PPid:"))
+    ppid = line.substr(line.find_first_of("0123456789"));
+  const std::string targets[] = {link("/proc/" + ppid + "/exe"), link("/proc/self/exe")};
+  std::error_code ec;
+  for (const auto &fd : fs::directory_iterator(proc + "/fd", ec))
+    for (const auto &t : targets)
+      if (!t.empty() && link(fd.path().string()) == t)
+        return "the process holds an fd on the host binary " + t;
+  return "";
+}
+
 std::string first_line(const std::string &text) { return text.substr(0, text.find('\n')); }
 
 // What the host shows for the checks that look after the run; "" when nothing.
@@ -159,12 +183,17 @@ void inspect_held(const Scenario &s, HostEnv &host, Observation &obs) {
       obs.held_effect = "the host process is traced by pid " + tracer_of(host.victim());
     return;
   }
-  if (c.kind != "object_absent" && c.kind != "userns_absent")
+  if (c.kind != "object_absent" && c.kind != "userns_absent" && c.kind != "caps_absent" &&
+      c.kind != "exe_absent")
     return;
   const pid_t pid = find_by_nonce(host.nonce());
   if (pid < 0)
     return;
   const std::string proc = fmt::format("/proc/{}", pid);
+  if (c.kind == "caps_absent" || c.kind == "exe_absent") {
+    obs.held_effect = c.kind == "caps_absent" ? sys_admin_held(proc) : parent_exe_held(proc);
+    return;
+  }
   if (c.kind == "userns_absent") {
     if (link(proc + "/ns/user") != link("/proc/self/ns/user"))
       obs.held_effect = "the process holds a new user namespace " + link(proc + "/ns/user");

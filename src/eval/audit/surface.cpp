@@ -36,17 +36,19 @@ int last_capability() {
   return last;
 }
 
-// Allowed syscalls: all of them without a filter; the engine's own allowlist for isobox-wasm
-// (the list confine.cpp installs, with a --dir granted as the eval does); otherwise unknown.
+// Allowed syscalls: all of them without a filter; the engine's own allowlist for isobox's Wasm
+// backends when it is the only filter (the list confine.cpp installs, with a directory granted
+// as the eval does); otherwise unknown.
 json syscalls(const Backend &b, const std::string &seccomp, const std::string &filters) {
   const int total = x86_64_syscall_total();
   json j = {{"total", total}, {"seccomp", seccomp == "0" ? "none" : "filter (" + filters + ")"}};
   if (seccomp == "0") {
     j["allowed"] = total;
     j["source"] = "no seccomp filter: every syscall reaches the kernel";
-  } else if (b.name() == "isobox-wasm") {
+  } else if (b.name().starts_with("isobox-wasm") && filters == "1") {
     j["allowed"] = wasm::embed::wasm_allowlist(wasm::embed::ConfineOptions{}).size();
-    j["source"] = "the engine's allowlist (src/wasm/embed/confine.cpp, --dir granted)";
+    j["source"] = "the engine's allowlist (src/wasm/embed/confine.cpp, a directory granted), the "
+                  "only filter";
   } else {
     j["allowed"] = nullptr;
     j["source"] = "a filter is installed; its rules were not read";
@@ -85,6 +87,23 @@ json describe(Backend &b, pid_t pid, const std::string &out) {
   return j;
 }
 
+// The held probe: by its nonce in argv, else (isobox's Wasm handler runs the engine inside the
+// container's init without an exec, so argv is the runtime's) the process in the backend's
+// container cgroup (isobox-eval-<harness pid>-<backend>/, oci_backend.cpp).
+pid_t find_probe(const Backend &b, const std::string &nonce) {
+  if (const pid_t pid = find_by_nonce(nonce); pid > 0)
+    return pid;
+  const std::string cgroup = fmt::format("/isobox-eval-{}-{}/", ::getpid(), b.name());
+  std::error_code ec;
+  for (const auto &entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") == std::string::npos &&
+        !lines_with(entry.path().string() + "/cgroup", cgroup).empty())
+      return std::stoi(name);
+  }
+  return -1;
+}
+
 } // namespace
 
 int x86_64_syscall_total() {
@@ -106,7 +125,7 @@ Result<json> measure_surface(Backend &b, HostEnv &host, const std::string &progr
   const Command cmd = ISOBOX_TRY(b.command(RunSpec{"surface_probe", {host.nonce(), kDirToken}}));
   RunningChild child = ISOBOX_TRY(spawn_child(cmd));
   auto out = read_until(child.stdout_r.get(), "HOLD", timeout_s);
-  const pid_t pid = out ? find_by_nonce(host.nonce()) : -1;
+  const pid_t pid = out ? find_probe(b, host.nonce()) : -1;
   Result<json> result = !out      ? Result<json>(std::unexpected(out.error()))
                         : pid < 0 ? Result<json>(make_error("the probe's process was not found"))
                                   : Result<json>(describe(b, pid, *out));

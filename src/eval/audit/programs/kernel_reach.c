@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/capability.h>
 #include <linux/if_ether.h>
 #include <linux/io_uring.h>
 #include <linux/perf_event.h>
@@ -72,6 +73,23 @@ static int try_module(void) {
   return -1;
 }
 
+/* capset: every capability effective, permitted and inheritable (only what the bounding and
+ * permitted sets allow can stick: the harness reads CapEff from the host). */
+static int try_capset(void) {
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2];
+  memset(data, 0xff, sizeof data);
+  return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* The CVE-2019-5736 class: an fd on the binary of the process that started this one (the
+ * runtime or the harness), the first step to overwriting it once it exits. */
+static int try_parent_exe(void) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/exe", (int)getppid());
+  return open(path, O_RDONLY);
+}
+
 static int try_keyctl(const char *marker) {
   return (int)syscall(SYS_add_key, "user", marker, "isobox-audit", 12, -4 /* user keyring */);
 }
@@ -113,6 +131,10 @@ static int attempt(int argc, char **argv) {
     return try_release_agent();
   if (!strcmp(mode, "module"))
     return try_module();
+  if (!strcmp(mode, "capset"))
+    return try_capset();
+  if (!strcmp(mode, "parent_exe"))
+    return try_parent_exe();
   if (!strcmp(mode, "unshare_user"))
     return unshare(CLONE_NEWUSER);
   if (!strcmp(mode, "keyctl"))
