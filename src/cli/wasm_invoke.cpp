@@ -9,8 +9,6 @@
 
 #include <fmt/format.h>
 
-#include "wasm/interp/invoke.hpp"
-
 namespace isobox::cli {
 namespace {
 
@@ -120,13 +118,13 @@ std::string format_result(const Value &v) {
 }
 
 Result<std::expected<std::vector<Value>, wasm::Trap>>
-invoke_export(wasm::Store &store, const wasm::ModuleInstance &inst, std::string_view name,
+invoke_export(wasm::Engine &engine, wasm::InstanceId id, std::string_view name,
               std::span<const std::string> words) {
-  auto ext = inst.find_export(name);
+  auto ext = engine.instance(id).find_export(name);
   if (!ext || ext->kind != wasm::ExternKind::Func)
     return make_error("no exported function '{}'", name);
-  const auto args = ISOBOX_TRY(parse_args(name, store.func_type(ext->addr), words));
-  auto results = wasm::invoke(store, ext->addr, args);
+  const auto args = ISOBOX_TRY(parse_args(name, engine.store().func_type(ext->addr), words));
+  auto results = engine.call(ext->addr, args);
   if (results)
     for (const auto &r : *results)
       fmt::print("{}\n", format_result(r));

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "wasm/runtime/instantiate.hpp"
+#include "wasm/engine/engine.hpp"
 
 namespace isobox::cli {
 
@@ -32,7 +32,7 @@ std::string format_result(const wasm::Value &v);
 /// Finds export `name` (a function), parses `words` as its arguments, invokes it and prints the
 /// results one per line on stdout. A trap is returned as the Trap (the caller prints it).
 Result<std::expected<std::vector<wasm::Value>, wasm::Trap>>
-invoke_export(wasm::Store &store, const wasm::ModuleInstance &inst, std::string_view name,
+invoke_export(wasm::Engine &engine, wasm::InstanceId id, std::string_view name,
               std::span<const std::string> words);
 
 } // namespace isobox::cli

@@ -78,6 +78,7 @@ Result<int> wasm_run(const WasmRunOptions &opts) {
   std::vector<std::string> words = opts.args;
   const auto invoke_name = ISOBOX_TRY(take_invoke(words));
   wasm::embed::RunRequest req{.name = opts.module, .limits = ISOBOX_TRY(run_limits(opts))};
+  req.tier = ISOBOX_TRY(wasm::parse_tier(opts.tier));
   req.wasi = ISOBOX_TRY(wasi_config(opts, invoke_name ? std::vector<std::string>{} : words));
   req.bytes = ISOBOX_TRY(wasm::embed::read_module_file(opts.module));
   // Listening sockets are bound now, as the confined engine may not create sockets.
@@ -88,8 +89,8 @@ Result<int> wasm_run(const WasmRunOptions &opts) {
   }
   req.confine = !opts.no_confine;
   if (invoke_name)
-    req.entry = [&](wasm::Store &store, const wasm::ModuleInstance &inst) {
-      return invoke_export(store, inst, *invoke_name, words);
+    req.entry = [&](wasm::Engine &engine, wasm::InstanceId id) {
+      return invoke_export(engine, id, *invoke_name, words);
     };
   return wasm::embed::run_module(std::move(req));
 }
@@ -114,6 +115,8 @@ void register_wasm_run(CLI::App &wasm, Context &ctx) {
                   "returns -1");
   run->add_option("--fuel", opts->fuel, "instruction budget, 0 to 18446744073709551615");
   run->add_option("--timeout", opts->timeout, "wall-clock limit, 1ms to 720h, e.g. 10s or 500ms");
+  run->add_option("--tier", opts->tier,
+                  "which code runs the guest: interp, aot or auto (default auto: the interpreter)");
   run->add_flag("--print-syscalls", opts->print_syscalls,
                 "print the seccomp allowlist the engine confines itself to, and exit");
   run->add_flag("--no-confine", opts->no_confine,
@@ -131,6 +134,8 @@ void register_wasm_run(CLI::App &wasm, Context &ctx) {
     }
     if (auto limits = run_limits(*opts); !limits)
       return usage_error(ctx, limits.error());
+    if (auto tier = wasm::parse_tier(opts->tier); !tier)
+      return usage_error(ctx, tier.error().wrap("--tier"));
     auto rest = run->remaining();
     if (!rest.empty() && rest.front() == "--")
       rest.erase(rest.begin());

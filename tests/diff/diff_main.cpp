@@ -89,7 +89,7 @@ void check_seed(const Options &o, uint64_t seed, const fs::path &dir, Tally &t) 
       .write(reinterpret_cast<const char *>(gm.bytes.data()),
              static_cast<std::streamsize>(gm.bytes.size()));
   const auto wabt = run_wasm_interp(o, file);
-  auto engine = spec::make_engine(o.engine);
+  auto engine = std::move(*spec::make_engine(o.engine)); // checked in main
   auto id = engine->load(gm.bytes);
   ++t.modules;
   bool bad = false;
@@ -133,8 +133,8 @@ int main(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return app.exit(e);
   }
-  if (!isobox::spec::make_engine(o.engine)) {
-    fmt::print(stderr, "wasm_diff: unknown engine '{}'\n", o.engine);
+  if (auto engine = isobox::spec::make_engine(o.engine); !engine) {
+    fmt::print(stderr, "wasm_diff: {}\n", engine.error().message);
     return 2;
   }
   if (std::system(fmt::format("'{}' --version >/dev/null 2>&1", o.wasm_interp).c_str()) != 0) {

@@ -121,7 +121,8 @@ int main(int argc, char **argv) {
   using namespace isobox::spec;
   Args args;
   CLI::App app{"Runs WebAssembly spec .wast scripts (via wast2json) against an isobox engine"};
-  app.add_option("--engine", args.file.engine, "engine to test")->capture_default_str();
+  app.add_option("--engine,--tier", args.file.engine, "tier to test: interp, aot or auto")
+      ->capture_default_str();
   app.add_flag("-v,--verbose", args.file.run.verbose, "print each failure with its line");
   app.add_flag("--xfail", args.xfail,
                "the file is expected to fail: succeed on failure, fail if it passes");
@@ -137,8 +138,8 @@ int main(int argc, char **argv) {
     return app.exit(e);
   }
   args.file.timeout = std::chrono::seconds(timeout);
-  if (!make_engine(args.file.engine)) {
-    fmt::print(stderr, "spec_runner: unknown engine '{}'\n", args.file.engine);
+  if (auto engine = make_engine(args.file.engine); !engine) {
+    fmt::print(stderr, "spec_runner: {}\n", engine.error().message);
     return 2;
   }
   if (!args.suite_dir.empty())

@@ -91,9 +91,7 @@ Counts ConvertedScript::all_failed() const {
 }
 
 Result<Counts> run_in_process(const ConvertedScript &script, const FileOptions &options) {
-  auto engine = make_engine(options.engine);
-  if (!engine)
-    return make_error("unknown engine '{}'", options.engine);
+  auto engine = ISOBOX_TRY(make_engine(options.engine));
   Runner runner(*engine, script.dir(), options.run);
   return runner.run(script.commands());
 }

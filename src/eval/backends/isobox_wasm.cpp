@@ -50,8 +50,8 @@ public:
         ISOBOX_TRY(wasm::embed::read_module_file(m_env.workload_dir + "/" + workload + ".wasm"));
     request.confine = false;
     auto ready = t0;
-    request.entry = [&ready](wasm::Store &,
-                             const wasm::ModuleInstance &) -> Result<wasm::embed::InvokeResult> {
+    request.entry = [&ready](wasm::Engine &,
+                             wasm::InstanceId) -> Result<wasm::embed::InvokeResult> {
       ready = Clock::now();
       return wasm::embed::InvokeResult{};
     };

@@ -15,12 +15,24 @@
 #include "wasm/embed/host_stdio.hpp"
 #include "wasm/embed/landlock.hpp"
 #include "wasm/embed/watchdog.hpp"
-#include "wasm/interp/invoke.hpp"
 #include "wasm/validator/validator.hpp"
 #include "wasm/wasi/wasi_bindings.hpp"
 
 namespace isobox::wasm::embed {
 namespace {
+
+/// Loads the module (or the one the caller validated) into `engine` without running its start
+/// function; `interrupt` (the watchdog's flag, or null) stops a long validation or compilation.
+Result<InstanceId> load(Engine &engine, const RunRequest &req, const std::atomic<bool> *interrupt) {
+  const LoadOptions options{.run_start = false, .interrupt = interrupt};
+  auto id = req.validated ? engine.load(req.validated, options) : engine.load(req.bytes, options);
+  if (id)
+    return *id;
+  const LoadError &e = id.error();
+  if (e.kind == LoadError::Kind::Malformed || e.kind == LoadError::Kind::Invalid)
+    return make_error("{}: {}", req.name, e.message);
+  return make_error("{}", e.message);
+}
 
 /// A socket among the host's stdio (inetd-style activation): the guest may sock_recv/sock_send.
 bool stdio_has_socket() {
@@ -49,16 +61,16 @@ Result<void> confine_filesystem(const std::vector<wasi::DirGrant> &grants) {
 }
 
 /// The start function (if any), then `_start` or the embedder's entry; all confined already.
-Result<InvokeResult> run_guest(Store &store, const ModuleInstance &inst, const Entry &entry,
+Result<InvokeResult> run_guest(Engine &engine, InstanceId id, const Entry &entry,
                                std::optional<uint32_t> start) {
-  if (auto addr = start_func_addr(inst)) {
-    auto r = invoke(store, *addr, {});
+  if (auto addr = engine.start_function(id)) {
+    auto r = engine.call(*addr, {});
     if (!r)
       return r;
   }
   if (entry)
-    return entry(store, inst);
-  return invoke(store, *start, {});
+    return entry(engine, id);
+  return engine.call(*start, {});
 }
 
 } // namespace
@@ -97,34 +109,30 @@ Result<int> run_module(RunRequest req) {
   const ConfineOptions confine{.filesystem = !req.wasi.dirs.empty(),
                                .sockets = !req.wasi.sockets.empty(),
                                .socket_io = stdio_has_socket()};
+  std::atomic<bool> interrupt{false}; // without a watchdog, no flag: the guest runs unmetered
+  if (req.limits.timeout_ms)
+    req.limits.store.interrupt = &interrupt;
+  auto engine = ISOBOX_TRY(make_engine(EngineOptions{req.tier, req.limits.store}));
   const std::vector<wasi::DirGrant> dirs = req.wasi.dirs;
   auto wasi = ISOBOX_TRY(wasi::Wasi::create(std::move(req.wasi)));
   if (req.confine)
     ISOBOX_CHECK(confine_filesystem(dirs));
   log::phase("wasm: WASI set up, Landlock");
-  std::atomic<bool> interrupt{false};
   std::optional<Watchdog> watchdog;
-  if (req.limits.timeout_ms) { // without a watchdog, no flag: the interpreter runs unmetered
-    req.limits.store.interrupt = &interrupt;
+  if (req.limits.timeout_ms)
     watchdog.emplace(interrupt, *req.limits.timeout_ms, [&stdio] { stdio.restore(); });
-  }
-  Result<std::shared_ptr<const ValidatedModule>> validated = req.validated;
-  if (!req.validated)
-    validated = load_module(req.bytes, req.name, req.limits.store.interrupt);
-  if (!validated && interrupt.load()) { // the timeout fired while loading: the same end as in code
+  for (const auto &[name, addr] : wasi::add_wasi_functions(engine->store(), *wasi))
+    engine->define(wasi::kModuleName, name, ExternVal{ExternKind::Func, addr});
+  auto id = load(*engine, req, req.limits.store.interrupt);
+  if (!id && interrupt.load()) { // the timeout fired while loading: the same end as in code
     fmt::print(stderr, "isobox: trap: interrupted\n");
     return kTrapExitCode;
   }
-  if (!validated)
-    return std::unexpected(validated.error());
-  Store store(req.limits.store);
-  auto funcs = wasi::add_wasi_functions(store, *wasi);
-  auto inst = instantiate(store, *validated, wasi::wasi_import_resolver(funcs), false);
-  if (!inst)
-    return make_error("{}", inst.error().message);
+  if (!id)
+    return std::unexpected(id.error());
   std::optional<uint32_t> start;
   if (!req.entry) {
-    const auto e = (*inst)->find_export("_start");
+    const auto e = engine->instance(*id).find_export("_start");
     if (!e || e->kind != ExternKind::Func)
       return make_error("{}: no exported function _start (not a WASI command)", req.name);
     start = e->addr;
@@ -133,7 +141,7 @@ Result<int> run_module(RunRequest req) {
   if (req.confine) // from here on every thread may only make the allowlisted syscalls
     ISOBOX_CHECK(confine_wasm_engine(confine));
   log::phase("wasm: seccomp");
-  auto result = ISOBOX_TRY(run_guest(store, **inst, req.entry, start));
+  auto result = ISOBOX_TRY(run_guest(*engine, *id, req.entry, start));
   log::phase("wasm: guest returned");
   watchdog.reset();
   return exit_status(result);

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "wasm/runtime/instantiate.hpp"
+#include "wasm/engine/engine.hpp"
 #include "wasm/wasi/wasi.hpp"
 
 namespace isobox::wasm::embed {
@@ -43,9 +43,10 @@ struct RunLimits {
 Result<void> set_limit(RunLimits &limits, std::string_view name, std::string_view text);
 
 /// What a guest run returns before the exit status is derived from it.
-using InvokeResult = std::expected<std::vector<Value>, Trap>;
-/// An entry point other than `_start` (the CLI's --invoke): runs confined, after start.
-using Entry = std::function<Result<InvokeResult>(Store &, const ModuleInstance &)>;
+using InvokeResult = wasm::InvokeResult;
+/// An entry point other than `_start` (the CLI's --invoke): runs confined, after start, in the
+/// engine's tier (Engine::invoke).
+using Entry = std::function<Result<InvokeResult>(Engine &, InstanceId)>;
 
 /// One run: the module, what the guest is granted, its limits, and whether to confine.
 struct RunRequest {
@@ -54,18 +55,20 @@ struct RunRequest {
   std::shared_ptr<const ValidatedModule> validated; ///< already loaded (load_module), or null
   wasi::WasiConfig wasi;
   RunLimits limits;
-  bool confine = true; ///< no_new_privs + Landlock + seccomp (false: debugging only)
-  Entry entry;         ///< empty: the WASI command's exported `_start`
+  bool confine = true;    ///< no_new_privs + Landlock + seccomp (false: debugging only)
+  Entry entry;            ///< empty: the WASI command's exported `_start`
+  Tier tier = Tier::Auto; ///< which code runs the guest (make_engine)
 };
 
-/// Loads and validates the module (unless `validated` is set), instantiates it and runs its
-/// start function and then `_start` (or `entry`). The watchdog covers everything from loading on;
-/// the confinement (Landlock before loading, seccomp before the first guest instruction) covers all
-/// guest code, the start function included. Returns the exit status: 0, the guest's proc_exit code
-/// (out of 0..255: kOutOfRangeExitCode), or kTrapExitCode after a trap (whose line is printed on
-/// stderr). The caller's stdio flags are as they were when it returns. Errors (bad module, unknown
-/// import, no `_start`, a preopen that cannot be opened) come before any guest code runs. A module
-/// passed in `validated` was loaded by the caller, before this confinement.
+/// Loads and validates the module (unless `validated` is set), instantiates it in the engine of
+/// `tier` and runs its start function and then `_start` (or `entry`). The watchdog covers
+/// everything from loading on; the confinement (Landlock before loading, seccomp before the first
+/// guest instruction) covers all guest code, the start function included. Returns the exit status:
+/// 0, the guest's proc_exit code (out of 0..255: kOutOfRangeExitCode), or kTrapExitCode after a
+/// trap (whose line is printed on stderr). The caller's stdio flags are as they were when it
+/// returns. Errors (a tier not built in, bad module, unknown import, no `_start`, a preopen that
+/// cannot be opened) come before any guest code runs. A module passed in `validated` was loaded by
+/// the caller, before this confinement.
 Result<int> run_module(RunRequest request);
 
 /// Decodes and validates a module (errors read "NAME: ..."); `interrupt`, if set, stops a long

@@ -73,5 +73,23 @@ TEST(WasmRun, MissingModuleIsOneLineError) {
   EXPECT_FALSE(wasm_run(opts).has_value());
 }
 
+// Issue 14: the tier is chosen by name; a tier the build lacks is one error line, no guest code.
+TEST(WasmRun, TierIsCheckedBeforeTheModuleRuns) {
+  WasmRunOptions opts;
+  opts.module = "/no/such/module.wasm";
+  opts.tier = "jit";
+  auto bad = wasm_run(opts);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().message, "'jit': expected interp, aot or auto");
+  if (wasm::tier_built_in(wasm::Tier::Aot))
+    return;
+  wasm::embed::RunRequest req{.name = "m.wasm", .bytes = {0, 'a', 's', 'm', 1, 0, 0, 0}};
+  req.confine = false;
+  req.tier = wasm::Tier::Aot;
+  auto aot = wasm::embed::run_module(std::move(req));
+  ASSERT_FALSE(aot.has_value());
+  EXPECT_EQ(aot.error().message, "the aot tier is not built in");
+}
+
 } // namespace
 } // namespace isobox::cli
