@@ -181,6 +181,19 @@ cri_build_hello_images() {
   cri_image hello-wasm /hello
 }
 
+# Runtime state dirs of this test's containers (bundles under $D) that a failed run left in the
+# shim's runtime root: deleted by the runtime that wrote them, then removed.
+cri_remove_runtime_states() {
+  local root=/run/containerd/runc/$CRI_NS s id
+  for s in "$root"/*/state.json; do
+    grep -qF "$D/" "$s" 2>/dev/null || continue
+    id=$(basename "$(dirname "$s")")
+    "$ISOBOX_BIN" --root "$root" delete --force "$id" >/dev/null 2>&1 ||
+      runc --root "$root" delete --force "$id" >/dev/null 2>&1
+    rm -rf "${root:?}/$id"
+  done
+}
+
 cri_cleanup() {
   local p m
   if [[ -n $CONTAINERD_PID ]]; then
@@ -196,6 +209,7 @@ cri_cleanup() {
     [[ -d $p ]] && find "$p" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -9
   done
   sleep 0.1
+  cri_remove_runtime_states
   for m in $(awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
     umount -l "$m" 2>/dev/null
   done
