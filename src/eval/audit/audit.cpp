@@ -4,9 +4,11 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "common/log.hpp"
 #include "eval/audit/host_check.hpp"
+#include "eval/audit/race.hpp"
 #include "eval/audit/surface.hpp"
 #include "eval/backend.hpp"
 #include "eval/interrupt.hpp"
@@ -37,7 +39,12 @@ Result<Observation> observe(Plan &plan, Backend &b, const Scenario &s) {
   b.before_run();
   Observation obs;
   if (!s.holds()) {
+    std::optional<SymlinkRacer> racer;
+    if (s.symlink_race)
+      racer.emplace(plan.host.writable_dirs(), "audit-race-" + plan.host.nonce(),
+                    plan.host.canary_dir() + "/canary");
     obs.run = ISOBOX_TRY(run_command(cmd, s.timeout_s > 0 ? s.timeout_s : plan.timeout_s));
+    racer.reset();
     parse_report(obs, plan.host.nonce());
     return obs;
   }

@@ -169,17 +169,23 @@ void HostEnv::cleanup_after_run() {
     if (entry.path().filename().string().starts_with("written-"))
       fs::remove(entry.path(), ec);
   // Links and mount points the programs planted in their writable directories.
+  for (const auto &dir : writable_dirs())
+    for (const auto &e : fs::directory_iterator(dir, ec))
+      if (e.path().filename().string().starts_with("audit-"))
+        fs::remove_all(e.path(), ec);
+}
+
+std::vector<std::string> HostEnv::writable_dirs() const {
+  std::vector<std::string> dirs;
+  std::error_code ec;
   for (const auto &dir : fs::directory_iterator(m_work_dir, ec)) {
     const std::string name = dir.path().filename().string();
-    const std::string sub =
-        name == "rootfs" ? dir.path().string() + "/scratch" : dir.path().string();
-    if (!name.starts_with("io-") && name != "rootfs")
-      continue;
-    std::error_code ec2;
-    for (const auto &e : fs::directory_iterator(sub, ec2))
-      if (e.path().filename().string().starts_with("audit-"))
-        fs::remove_all(e.path(), ec2);
+    if (name.starts_with("io-"))
+      dirs.push_back(dir.path().string());
+    else if (name == "rootfs")
+      dirs.push_back(dir.path().string() + "/scratch");
   }
+  return dirs;
 }
 
 std::string device_hash(const std::string &path) {

@@ -26,6 +26,8 @@ public:
   Result<void> reset(bool need_victim);
   /// `arg` with the substring tokens replaced.
   [[nodiscard]] std::string substitute(const std::string &arg) const;
+  /// The backends' writable directories as the host sees them (io-* and the rootfs's scratch).
+  [[nodiscard]] std::vector<std::string> writable_dirs() const;
   /// Removes what an attack may have left: planted links, mounts, keys, written files.
   void cleanup_after_run();
 

@@ -60,6 +60,7 @@ Result<Scenario> parse_scenario(const nlohmann::json &doc) {
   s.check.kind = ISOBOX_TRY(text(check, "kind"));
   if (std::find(kCheckKinds.begin(), kCheckKinds.end(), s.check.kind) == kCheckKinds.end())
     return make_error("unknown check kind \"{}\"", s.check.kind);
+  s.symlink_race = doc.value("symlink_race", false);
   s.check.secret = check.value("secret", "");
   s.check.path = check.value("path", "");
   s.check.fd = check.value("fd", "");

@@ -31,6 +31,7 @@ struct Scenario {
   std::string host_check;                      // what the check means, for the report
   std::map<std::string, std::string> expected; // backend name or kind -> verdict
   double timeout_s = 0;                        // 0: the run's default (15 s quick, 30 s full)
+  bool symlink_race = false; // the host swaps <dir>/audit-race-<nonce> during the run (race.hpp)
 
   /// The expected verdict: by backend name, else by kind ("native" for the baseline).
   [[nodiscard]] std::string expected_for(const std::string &backend, const std::string &kind) const;
