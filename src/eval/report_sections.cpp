@@ -161,8 +161,9 @@ Section crossover_section(const Results &r) {
 Section method_section(const Results &r) {
   Section s{.id = "method", .title = "Method"};
   s.bullets = {
-      "Every workload is one C program compiled natively (gcc -O2 -static) and to wasm32-wasi "
-      "(clang-14 -O2); each prints a checksum, and every run's output is compared with the native "
+      "Every workload is one C program compiled natively (-O2 -static, by the compiler the native "
+      "backend's version names) and to wasm32-wasi (clang-14 -O2); each prints a checksum, and "
+      "every run's output is compared with the native "
       "run's (or a known constant): a wrong answer fails the workload instead of timing it.",
       fmt::format("{} warm-up run(s), then {} timed samples per backend and workload; non-native "
                   "samples are paired with a native run in alternating order.",

@@ -3,6 +3,11 @@
 
 #include "eval/backend.hpp"
 
+// The compiler the build used for the .native workloads (src/eval/workloads/CMakeLists.txt).
+#ifndef ISOBOX_EVAL_NATIVE_CC
+#define ISOBOX_EVAL_NATIVE_CC "gcc"
+#endif
+
 namespace isobox::eval {
 namespace {
 
@@ -17,7 +22,8 @@ public:
     std::filesystem::create_directories(m_dir, ec);
     if (ec)
       return make_error("mkdir {}: {}", m_dir, ec.message());
-    m_info.version = "gcc -O2 -static (" + first_output_line({"gcc", "--version"}) + ")";
+    m_info.version = std::string(ISOBOX_EVAL_NATIVE_CC) + " -O2 -static (" +
+                     first_output_line({ISOBOX_EVAL_NATIVE_CC, "--version"}) + ")";
     m_info.command = env.workload_dir + "/{workload}.native {args}";
     m_info.memory_method = "wait4 ru_maxrss of the process (one run under the rusage_exec probe)";
     return trial_run(*this);

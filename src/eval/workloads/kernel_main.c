@@ -1,4 +1,4 @@
-/* Driver for a compute kernel (bench/kernels/*.c): prints run(N) for N = argv[1]. */
+/* Driver for a compute kernel (bench/kernels/NAME.c): prints run(N) for N = argv[1]. */
 #include <stdio.h>
 #include <stdlib.h>
 
