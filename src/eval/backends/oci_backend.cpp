@@ -2,6 +2,7 @@
 // static workloads, a bundle per backend, `<runtime> run` per sample, memory from a cgroup.
 #include "eval/backends/oci_backend.hpp"
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -115,6 +116,27 @@ long OciBackend::peak_rss_kib(const RunResult &r) {
   return bytes / 1024;
 }
 
+namespace {
+
+// SIGKILLs every process left in `dir` (a container that outlived its runtime: a timed-out run
+// whose `run` process was killed leaves the container's init behind) and waits up to a second
+// for the cgroup to empty, so it can be removed.
+void kill_leftovers(const std::string &dir) {
+  for (int round = 0; round < 100; round++) {
+    std::ifstream procs(dir + "/cgroup.procs");
+    bool any = false;
+    for (pid_t pid = 0; procs >> pid;) {
+      any = true;
+      ::kill(pid, SIGKILL);
+    }
+    if (!any)
+      return;
+    ::usleep(10000);
+  }
+}
+
+} // namespace
+
 void OciBackend::cleanup() {
   // Every cgroup mount, named hierarchies included: runc and crun also create the path under
   // name=systemd, which the controller layout leaves out.
@@ -127,13 +149,14 @@ void OciBackend::cleanup() {
     fields >> source >> target >> type;
     if (type != "cgroup" && type != "cgroup2")
       continue;
-    // Leaves a runtime left (runc leaves its name=systemd one) go first; cgroupfs rmdir only
-    // removes cgroups with no processes, so nothing alive is touched.
+    // Leaves go first; only processes of this run's own cgroups are killed.
     const std::string parent = target + "/" + m_cgroup_parent;
     std::error_code ec;
     for (const auto &leaf : fs::directory_iterator(parent, ec))
-      if (leaf.is_directory(ec))
+      if (leaf.is_directory(ec)) {
+        kill_leftovers(leaf.path());
         ::rmdir(leaf.path().c_str());
+      }
     ::rmdir(parent.c_str());
   }
 }
