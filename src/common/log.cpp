@@ -75,6 +75,12 @@ Result<> configure(const std::string &path, Format format, bool debug) {
   return {};
 }
 
+int file_fd() {
+  State &s = state();
+  std::lock_guard lock(s.mutex);
+  return s.fd == STDERR_FILENO ? -1 : s.fd;
+}
+
 void write(Level level, std::string_view message) {
   State &s = state();
   if (level == Level::Debug && !s.debug)

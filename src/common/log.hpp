@@ -16,6 +16,9 @@ enum class Format { Text, Json };
 /// Configures the process-wide logger. An empty path logs to stderr.
 Result<> configure(const std::string &path, Format format, bool debug);
 
+/// The log file's descriptor, or -1 when logging to stderr.
+int file_fd();
+
 /// Writes one record (no-op for Debug unless debug is on).
 void write(Level level, std::string_view message);
 

@@ -72,6 +72,7 @@ Result<ExecTarget> prepare_child(ExecChild &c) {
 // execve (its EOF) now, so `exec -d` returns and writes the pid file while the process runs.
 [[noreturn]] void run_handler(ExecChild &c, ExecTarget &target) {
   c.channel->close();
+  close_exec_fds();
   auto status = target.handler->run(target.spec);
   if (!status) {
     fmt::print(stderr, "isobox: exec: {}\n", status.error().wrap(target.handler->name()).message);

@@ -31,4 +31,11 @@ public:
 /// The handler that runs this spec's process, already prepared, or nullptr (execve as usual).
 Result<std::unique_ptr<ProcessHandler>> select_handler(const Spec &spec);
 
+/// Before a handler runs in place of execve: closes what execve would, every descriptor from 3
+/// on marked close-on-exec (all but --preserve-fds: close_fds_on_exec), except the runtime's log
+/// file (the engine logs as the runtime). Without it the engine held, for the container's life,
+/// whatever the runtime's caller left open (a pipe its caller reads to EOF, for one).
+/// Best effort: without /proc the descriptors stay open.
+void close_exec_fds();
+
 } // namespace isobox::oci

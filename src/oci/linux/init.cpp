@@ -134,6 +134,7 @@ Result<> wait_for_start(int fifo_fd, int state_dir_fd) {
 
 // Where the init would execve: the handler runs the process here and its status is ours.
 [[noreturn]] void run_handler(InitArgs &a, ProcessHandler &handler) {
+  close_exec_fds();
   auto status = handler.run(*a.spec);
   if (!status)
     fail(a, status.error().wrap(handler.name()));

@@ -315,3 +315,27 @@ test_wasm_startup_phases() {
     fail "startup times out of order: $(grep startup: "$WORK/err")"
   expect_nothing_left "$CID"
 }
+
+# The engine runs where the init would execve, so it closes what execve closes: a descriptor the
+# runtime's caller left open (not --preserve-fds) is not held by the engine for the container's
+# life (it was: a pipe's reader never saw EOF while the container ran).
+test_wasm_closes_exec_fds() {
+  wasm_bundle
+  args /probe.wasm spin
+  CREATED_IDS+=("$CID")
+  : >"$WORK/held"
+  rt create --bundle "$BUNDLE" "$CID" </dev/null >"$WORK/ctr.out" 2>"$WORK/ctr.err" 7>>"$WORK/held" ||
+    fail "create failed: $(cat "$WORK/ctr.err")"
+  rt start "$CID" || fail "start failed"
+  wait_status running
+  local pid fds
+  pid=$(state_field pid)
+  sleep 0.2 # the engine closes them before the guest's first instruction
+  fds=$(ls -l "/proc/$pid/fd")
+  expect_no_match "$fds" "$WORK/held" "descriptors of the engine"
+  expect_match "$fds" ' -> /$' "the preopened / (the engine's own descriptors stay)"
+  rt kill "$CID" KILL || fail "kill failed"
+  wait_status stopped 5
+  rt delete "$CID" || fail "delete failed"
+  expect_nothing_left "$CID"
+}
