@@ -30,18 +30,31 @@ bool has_program(const AuditOptions &opt, const Scenario &s, const Backend &b) {
   return fs::exists(opt.program_dir + "/" + s.program + ext);
 }
 
+// The racer's directory: the backend's own io-<name> (native, engines), else the OCI backends'
+// shared rootfs scratch; one directory keeps the swap rate high.
+std::vector<std::string> race_dirs(const HostEnv &host, const Backend &b) {
+  const auto dirs = host.writable_dirs();
+  for (const auto &d : dirs)
+    if (d.ends_with("/io-" + b.name()))
+      return {d};
+  for (const auto &d : dirs)
+    if (d.ends_with("/rootfs/scratch"))
+      return {d};
+  return dirs;
+}
+
 // Runs the program through the backend; a held program is inspected before stdin closes.
 Result<Observation> observe(Plan &plan, Backend &b, const Scenario &s) {
   RunSpec spec{s.program, {plan.host.nonce()}};
-  for (const auto &a : s.args)
-    spec.args.push_back(plan.host.substitute(a));
+  for (const auto &a : s.args) // {race_s}: how long race_read races, 1 s quick, 3 s full
+    spec.args.push_back(a == "{race_s}" ? (plan.opt.quick ? "1" : "3") : plan.host.substitute(a));
   const Command cmd = ISOBOX_TRY(b.command(spec));
   b.before_run();
   Observation obs;
   if (!s.holds()) {
     std::optional<SymlinkRacer> racer;
     if (s.symlink_race)
-      racer.emplace(plan.host.writable_dirs(), "audit-race-" + plan.host.nonce(),
+      racer.emplace(race_dirs(plan.host, b), "audit-race-" + plan.host.nonce(),
                     plan.host.canary_dir() + "/canary");
     obs.run = ISOBOX_TRY(run_command(cmd, s.timeout_s > 0 ? s.timeout_s : plan.timeout_s));
     racer.reset();

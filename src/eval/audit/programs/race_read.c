@@ -1,7 +1,8 @@
-/* Audit program: reads DIR/NAME over and over for about a second while the harness, on the host,
+/* Audit program: reads DIR/NAME over and over for SECONDS while the harness, on the host,
  * keeps swapping it between a decoy file and a symlink to an outside file (the check-then-open
  * race); reports the first content that is not the decoy's. */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,14 +15,14 @@ static double now_s(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 4)
+  if (argc < 5)
     return 2;
   audit_nonce = argv[1];
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", argv[2], argv[3]);
   static char buf[4096];
   long tries = 0, decoys = 0;
-  for (const double end = now_s() + 1.0; now_s() < end; tries++) {
+  for (const double end = now_s() + atof(argv[4]); now_s() < end; tries++) {
     int fd = open(path, O_RDONLY);
     if (fd < 0)
       continue;
