@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `ctr run --rm --runc-binary isobox` (containerd's runc shim) of a hello-world Wasm image
-# against the same C program compiled natively (static) in an image of its own, with hyperfine,
+# against the same C program compiled natively (static) in an image of its own, with hyperfine
+# (in rounds of alternating order, bench_rounds.sh),
 # on a private containerd (temp root, state and socket; CRI off), and prints both medians and their
 # ratio (issue 11, startup through containerd). With runc installed, runc's native run is timed
 # too, as the control.
@@ -95,11 +96,10 @@ for b in native wasm; do
 done
 control=()
 runc_bin=$(command -v runc || true)
-[[ -n $runc_bin ]] && control=(-n "runc native" "$(cmd "$runc_bin" native bench-runc)")
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$D/times.json" \
-  -n native "$(cmd "$isobox" native bench-native)" \
-  -n wasm "$(cmd "$isobox" wasm bench-wasm)" "${control[@]}" >&2
-jq -r '.results | map({(.command): (.median * 1000)}) | add |
-  "ctr run: native median \(.native | . * 100 | round / 100) ms, wasm median \(.wasm | . * 100 | round / 100) ms, ratio \(.wasm / .native | . * 1000 | round / 1000)" +
-  (if .["runc native"] then "; runc native median \(.["runc native"] | . * 100 | round / 100) ms" else "" end)' \
-  "$D/times.json"
+[[ -n $runc_bin ]] && control=("runc native" "$(cmd "$runc_bin" native bench-runc)")
+# shellcheck source=bench_rounds.sh
+source "$here/bench_rounds.sh"
+bench_rounds "$runs" "$D" native "$(cmd "$isobox" native bench-native)" \
+  wasm "$(cmd "$isobox" wasm bench-wasm)" "${control[@]}"
+bench_medians "$D" | jq -r --arg runs "$runs" '"ctr run: native median \(.native) ms, wasm median \(.wasm) ms, ratio \(.wasm / .native | . * 1000 | round / 1000)" +
+  (if .["runc native"] then "; runc native median \(.["runc native"]) ms" else "" end) + " (\($runs) runs each)"'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times `isobox run` of a hello-world Wasm container against the same C program compiled natively
 # (static) in the same kind of bundle (tests/oci/base_config.json, a rootfs holding only the
-# program) with hyperfine, and prints both medians and their ratio (issue 11, startup target);
+# program) with hyperfine (in rounds of alternating order, bench_rounds.sh), and prints both
+# medians and their ratio (issue 11, startup target);
 # `isobox wasm run` of the same module is timed too, as the floor. With --phases, also runs each
 # bundle N times under `--debug` and prints the median time of every startup phase (the
 # "startup: PHASE at +X ms" lines, docs/wasm-containers.md "Startup").
@@ -43,27 +44,25 @@ for b in native wasm; do
   out=$("$isobox" --root "$D/state" run --bundle "$D/$b" "check-$b" </dev/null)
   [[ $out == hello ]] || { echo "bench_wasm_run: $b bundle printed '$out'" >&2; exit 1; }
 done
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$D/times.json" \
-  -n native "$isobox --root $D/state run --bundle $D/native bench-native" \
-  -n wasm "$isobox --root $D/state run --bundle $D/wasm bench-wasm" \
-  -n "wasm run" "$isobox wasm run $D/hello.wasm" >&2
-jq -r '.results | map({(.command): (.median * 1000)}) | add |
-  "native median \(.native | . * 100 | round / 100) ms, wasm median \(.wasm | . * 100 | round / 100) ms, ratio \(.wasm / .native | . * 1000 | round / 1000); isobox wasm run median \(.["wasm run"] | . * 100 | round / 100) ms"' \
-  "$D/times.json"
+# shellcheck source=bench_rounds.sh
+source "$here/bench_rounds.sh"
+bench_rounds "$runs" "$D" native "$isobox --root $D/state run --bundle $D/native bench-native" \
+  wasm "$isobox --root $D/state run --bundle $D/wasm bench-wasm" \
+  "wasm run" "$isobox wasm run $D/hello.wasm"
+bench_medians "$D" | jq -r --arg runs "$runs" '"isobox run: native median \(.native) ms, wasm median \(.wasm) ms, ratio \(.wasm / .native | . * 1000 | round / 1000); isobox wasm run median \(.["wasm run"]) ms (\($runs) runs each)"'
 ((phases)) || exit 0
 
-# phase_runs NAME: N debug runs of bundle NAME; every run's "startup:" lines into $D/NAME.phases
-# (a blank line between runs).
-phase_runs() {
-  local i
-  for ((i = 0; i < runs; i++)); do
-    "$isobox" --debug --root "$D/state" run --bundle "$D/$1" "phases-$1" </dev/null 2>&1 >/dev/null |
-      sed -n 's/^isobox: debug: startup: //p' >>"$D/$1.phases"
-    echo >>"$D/$1.phases"
-  done
+# phase_run NAME: one debug run of bundle NAME; its "startup:" lines into $D/NAME.phases (a
+# blank line between runs). The bundles alternate, so a change of load hits both alike.
+phase_run() {
+  "$isobox" --debug --root "$D/state" run --bundle "$D/$1" "phases-$1" </dev/null 2>&1 >/dev/null |
+    sed -n 's/^isobox: debug: startup: //p' >>"$D/$1.phases"
+  echo >>"$D/$1.phases"
 }
-phase_runs native
-phase_runs wasm
+for ((i = 0; i < runs; i++)); do
+  phase_run native
+  phase_run wasm
+done
 # Per run, each phase's time is its mark minus the previous mark (marks sorted by time); the
 # table gives the median over the runs, per phase, for both bundles.
 python3 - "$D/native.phases" "$D/wasm.phases" <<'PY'
