@@ -270,6 +270,10 @@ test_wasm_exec() {
   rt exec "$CID" /bad.wasm >/dev/null 2>"$WORK/err" || RC=$?
   ((RC != 0)) || fail "exec of a malformed module succeeded"
   expect_match "$(cat "$WORK/err")" '^isobox: exec: /bad.wasm: .*(end|length)' "malformed module"
+  # exec -d returns once the module runs (it does not wait for the guest) and names its pid.
+  timeout 10 "$RUNTIME_BIN" --root "$STATE_ROOT" exec -d --pid-file "$WORK/exec.pid" "$CID" \
+    /probe.wasm spin </dev/null >/dev/null 2>"$WORK/err" || fail "exec -d: $(cat "$WORK/err")"
+  [[ -d /proc/$(cat "$WORK/exec.pid") ]] || fail "exec -d: the spinning module is not running"
   rt kill "$CID" KILL || fail "kill failed"
   wait_status stopped 5
   rt delete "$CID" || fail "delete failed"
