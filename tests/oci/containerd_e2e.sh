@@ -4,7 +4,8 @@
 # and drives the runtime under test through the runc shim (`ctr run --runc-binary`):
 # foreground run (output, exit code), detached task, task exec, task kill, task/container delete.
 # For isobox, also an image whose only layer is the Wasm probe (probe.wasm next to PROBE, issue 11):
-# output, exit code, a trap, the annotations, on the same runtime as the native image.
+# output, exit code, a trap, the annotations, SIGTERM from `ctr task kill`, on the same runtime
+# as the native image.
 #   containerd_e2e.sh RUNTIME RUNTIME_BIN PROBE        (RUNTIME: isobox|runc|crun)
 # Exit 0 pass, 1 fail, 77 skip (not root, containerd/ctr/umoci missing, or an isobox XFAIL).
 set -uo pipefail
@@ -166,6 +167,15 @@ wasm_e2e() {
   [[ $RC == 134 ]] || fail "fuel annotation: exit $RC, expected 134: $(cat "$D/err")"
   RUN_IMAGE=$WASM_IMAGE RUN_OPTS="--annotation isobox.wasm/fuel=lots" run w6
   [[ $RC != 0 ]] && grep -q 'isobox.wasm/fuel' "$D/err" || fail "bad annotation: exit $RC"
+  # `ctr task kill` sends SIGTERM by default: a looping guest ends with 143 (not the pid-1 deafness)
+  c run --runc-binary "$RUNTIME_BIN" --runc-root "$D/runtime-root" --cgroup "/$NS/w7" --rm \
+    "$WASM_IMAGE" w7 /probe.wasm spin >/dev/null 2>"$D/err" &
+  local run_pid=$!
+  wait_task_status w7 RUNNING
+  c task kill w7 || fail "task kill (SIGTERM) of a Wasm task"
+  RC=0
+  wait "$run_pid" || RC=$?
+  [[ $RC == 143 ]] || fail "SIGTERM of a Wasm task: exit $RC, expected 143: $(cat "$D/err")"
   [[ -z $(c containers ls -q) ]] || fail "containers left: $(c containers ls -q)"
 }
 
