@@ -13,7 +13,8 @@ NATIVE_MUST_ESCAPE = ("file_read_canary", "file_write_outside", "file_delete_out
                       "ptrace_host", "mount_tmpfs", "keyctl_user_keyring", "hardlink_outside",
                       "rename_into_grant", "truncate_outside", "sys_net_leak", "host_loopback",
                       "packet_socket", "userfaultfd", "cve_2024_21626_fd_walk",
-                      "cve_2022_0492_release_agent", "capset_all", "cve_2019_5736_parent_exe")
+                      "cve_2022_0492_release_agent", "capset_all", "cve_2019_5736_parent_exe",
+                      "proc_mounts_leak", "symlink_race")
 MIN_SCENARIOS = 40
 
 

@@ -84,11 +84,20 @@ std::string first_line(const std::string &text) { return text.substr(0, text.fin
 std::string effect_after(const Scenario &s, HostEnv &host, const Observation &obs) {
   const Check &c = s.check;
   const std::string &out = obs.run.out;
+  if (c.kind == "secret_absent" && c.secret == "mount") {
+    if (out.find(host.host_mount()) != std::string::npos)
+      return "the output holds the harness's host mount";
+    return out.find(host.rootfs_path()) != std::string::npos
+               ? "the output holds the host path of the container's rootfs (" + host.rootfs_path() +
+                     ")"
+               : "";
+  }
   if (c.kind == "secret_absent") {
     const std::string &secret = c.secret == "canary"     ? host.canary_secret()
                                 : c.secret == "hostname" ? host.hostname()
                                 : c.secret == "kernel"   ? host.kernel_release()
                                 : c.secret == "mac"      ? host.mac()
+                                : c.secret == "mount"    ? host.host_mount()
                                                          : host.env_secret();
     return out.find(secret) != std::string::npos ? "the output holds the host's " + c.secret : "";
   }
@@ -220,6 +229,8 @@ Verdict judge(const Scenario &s, HostEnv &host, const Observation &obs) {
     return {"not-applicable", "the kernel has no such interface here (ENOSYS): " + obs.report_line};
   if (s.check.kind == "trap" || s.check.kind == "report")
     return judge_wasm(s, obs);
+  if (s.check.kind == "secret_absent" && s.check.secret == "mount" && host.host_mount().empty())
+    return {"not-applicable", "the harness could not mount its marker tmpfs (not root?): no check"};
   if (s.check.kind == "device_unread" && device_hash(host.substitute(s.check.path)).empty())
     return {"not-applicable", "the host harness cannot read " + host.substitute(s.check.path) +
                                   " itself (absent or denied by its device cgroup): no check"};

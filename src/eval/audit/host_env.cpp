@@ -8,6 +8,7 @@
 #include <sstream>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -83,6 +84,12 @@ Result<HostEnv> HostEnv::create(const std::string &work_dir) {
   env.m_kernel = u.release;
   env.m_disk = first_disk();
   std::tie(env.m_iface, env.m_mac) = host_mac();
+  const std::string source = "isobox-audit-hostmount-" + random_hex(16);
+  const std::string target = env.m_canary_dir + "/mnt";
+  if (::mkdir(target.c_str(), 0755) == 0 &&
+      ::mount(source.c_str(), target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "size=16k") == 0)
+    env.m_host_mount = source;
   auto [listener, port] = ISOBOX_TRY(loopback_listener());
   env.m_listener = std::move(listener);
   env.m_port = port;
@@ -91,6 +98,8 @@ Result<HostEnv> HostEnv::create(const std::string &work_dir) {
 
 HostEnv::~HostEnv() {
   stop_victim();
+  if (!m_host_mount.empty())
+    ::umount2((m_canary_dir + "/mnt").c_str(), MNT_DETACH);
   if (!m_canary_dir.empty()) {
     std::error_code ec;
     fs::remove_all(m_canary_dir, ec);

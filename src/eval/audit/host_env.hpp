@@ -40,6 +40,10 @@ public:
   [[nodiscard]] const std::string &canary_dir() const { return m_canary_dir; }
   [[nodiscard]] const std::string &disk() const { return m_disk; }
   [[nodiscard]] const std::string &mac() const { return m_mac; }
+  /// The source name of a tmpfs the harness mounted on the host ("" when it could not).
+  [[nodiscard]] const std::string &host_mount() const { return m_host_mount; }
+  /// The host path of the OCI backends' shared rootfs.
+  [[nodiscard]] std::string rootfs_path() const { return m_work_dir + "/rootfs"; }
   [[nodiscard]] pid_t victim() const { return m_victim.pid; }
   /// What reached the loopback listener since the last reset ("" = no connection).
   std::string listener_effect();
@@ -59,7 +63,8 @@ private:
   std::string m_nonce;
   std::string m_iface; // first interface with a non-zero MAC, its address is m_mac
   std::string m_mac;
-  UniqueFd m_listener; // TCP on 127.0.0.1:m_port, non-blocking
+  std::string m_host_mount; // a tmpfs's source on <canary_dir>/mnt, the secret of proc_mounts_leak
+  UniqueFd m_listener;      // TCP on 127.0.0.1:m_port, non-blocking
   int m_port = 0;
   unsigned m_runs = 0;
   RunningChild m_victim;
