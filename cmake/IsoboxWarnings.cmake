@@ -11,6 +11,7 @@ endfunction()
 # Folders own their sources; globbing keeps parallel work from colliding on one list.
 function(isobox_library name dir)
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.cpp)
+  list(FILTER srcs EXCLUDE REGEX "/wasm/aot/llvm/") # the LLVM plug-in is its own target
   if(NOT srcs)
     # A stage with no code yet is a header-only placeholder, so the dependency graph stays whole.
     add_library(${name} INTERFACE)

@@ -6,7 +6,7 @@ packages=(
   g++ cmake ninja-build pkg-config clang-format clang-tidy
   libfmt-dev nlohmann-json3-dev libcli11-dev libseccomp-dev libsystemd-dev libgtest-dev libgmock-dev
   libbenchmark-dev
-  llvm-14-dev
+  llvm-14-dev llvm-19-dev lld-19
   # wasm test inputs and references
   wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
   libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 nodejs

@@ -10,11 +10,14 @@
 
 namespace isobox::wasm {
 
-MemInst::MemInst(MemoryType type, StorageBudget &budget) : m_type(type), m_budget(budget) {
+MemInst::MemInst(MemoryType type, StorageBudget &budget, bool guard_regions)
+    : m_type(type), m_budget(budget) {
   uint64_t max_pages = type.limits.max.value_or(kMaxPages);
   m_max_bytes = std::min<uint64_t>(max_pages * kPageSize, budget.bytes_left());
   // Reserve the largest size this memory may reach, so growing never moves it.
   m_reserved = std::max<uint64_t>(m_max_bytes, kPageSize);
+  if (guard_regions)
+    m_reserved = kGuardedReservation;
   void *p =
       mmap(nullptr, m_reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
@@ -81,7 +84,7 @@ uint32_t Store::add_table(TableType type, Value init) {
 }
 
 uint32_t Store::add_memory(MemoryType type) {
-  m_memories.push_back(std::make_unique<MemInst>(type, m_budget));
+  m_memories.push_back(std::make_unique<MemInst>(type, m_budget, m_limits.guard_regions));
   return static_cast<uint32_t>(m_memories.size() - 1);
 }
 

@@ -33,7 +33,14 @@ struct StoreLimits {
   std::optional<uint64_t> fuel; ///< instruction budget, charged per call and loop iteration
 
   const std::atomic<bool> *interrupt = nullptr; ///< set from another thread: trap "interrupted"
+  /// Reserve every linear memory with guard regions (kGuardedReservation): compiled code then
+  /// needs no bounds checks (docs/wasm-aot.md).
+  bool guard_regions = false;
 };
+
+/// Address space reserved per memory with guard regions: any 32-bit index plus 32-bit offset
+/// plus an 8-byte access stays inside it.
+inline constexpr uint64_t kGuardedReservation = (uint64_t{8} << 30) + 65536;
 
 /// What a host function sees of its caller. `memory` is the calling instance's memory 0 (nullptr
 /// if it has none); `user` is Store::user_data().
@@ -97,13 +104,14 @@ class MemInst {
 public:
   /// A memory of `type.limits.min` pages whose size is taken from `budget` (which must outlive
   /// it); it can grow no further than the budget had left when it was made.
-  MemInst(MemoryType type, StorageBudget &budget);
+  MemInst(MemoryType type, StorageBudget &budget, bool guard_regions = false);
   ~MemInst();
   MemInst(const MemInst &) = delete;
   MemInst &operator=(const MemInst &) = delete;
 
   uint8_t *data() { return m_data; }
-  uint64_t size() const { return m_size; } ///< bytes
+  uint64_t size() const { return m_size; }         ///< bytes
+  uint64_t reserved() const { return m_reserved; } ///< bytes of address space
   uint32_t pages() const { return static_cast<uint32_t>(m_size / kPageSize); }
   std::span<uint8_t> bytes() { return {m_data, m_size}; }
   const MemoryType &type() const { return m_type; }

@@ -1,0 +1,102 @@
+// The contract between LLVM-compiled Wasm code and the runtime: context layout, symbol names,
+// helper functions and trap codes (the compiler in aot/llvm/ and the loader both follow it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace isobox::wasm {
+struct Module;
+class MemInst;
+struct ModuleInstance;
+class Store;
+} // namespace isobox::wasm
+
+namespace isobox::wasm::aot {
+
+/// Per-instance context, the first argument of every compiled function. Generated code reads
+/// only the fields before `store`, at the offsets asserted below.
+struct AotContext {
+  uint8_t *mem_base = nullptr;  ///< linear memory 0 (reserved with guard regions), or null
+  uint64_t **globals = nullptr; ///< pointer to each global's 64-bit cell, imports first
+  uintptr_t stack_limit = 0;    ///< compiled code traps "call stack exhausted" below it
+  uint64_t pending_addr = 0;    ///< callee store address for the generic call thunk
+  Store *store = nullptr;
+  ModuleInstance *inst = nullptr;
+  struct Linkage *linkage = nullptr;
+  std::vector<uint64_t *> global_cells;
+  std::vector<void *> thunks; ///< isobox_tT of each type index
+};
+inline constexpr unsigned kCtxMemBase = 0, kCtxGlobals = 8, kCtxStackLimit = 16,
+                          kCtxPendingAddr = 24;
+
+/// Trap codes passed to isobox_aot_trap (index into trap_message()).
+enum class TrapCode : uint32_t {
+  Unreachable,
+  DivByZero,
+  IntOverflow,
+  InvalidConversion,
+  MemOob,
+  TableOob,
+  UndefinedElement,
+  UninitializedElement,
+  IndirectMismatch,
+  StackExhausted,
+};
+const char *trap_message(TrapCode code);
+
+/// Symbol names in the object: the function with module index I (defined functions only) and its
+/// entry wrapper `void(AotContext *, uint64_t *cells)` (arguments in, results out).
+inline std::string func_symbol(uint32_t index) { return "isobox_f" + std::to_string(index); }
+inline std::string entry_symbol(uint32_t index) { return "isobox_e" + std::to_string(index); }
+/// A generic thunk per type index: `R(AotContext *, params...)` calling ctx->pending_addr.
+inline std::string thunk_symbol(uint32_t type) { return "isobox_t" + std::to_string(type); }
+
+/// What the compiler plug-in returns: an ELF relocatable object, or an error.
+struct CompileOutput {
+  std::vector<uint8_t> object;
+  std::string error;
+  std::string llvm_version;
+};
+
+/// Entry point of the compiler plug-in (libisobox_aot_llvm.so), looked up with dlsym.
+/// `opt_level` is 0..3. Returns false (and sets out->error) on failure.
+using CompileFn = bool (*)(const Module *module, int opt_level, CompileOutput *out);
+inline constexpr const char *kCompileSymbol = "isobox_aot_compile_v1";
+
+} // namespace isobox::wasm::aot
+
+// Runtime helpers called by compiled code (defined in aot/helpers.cpp). `cells` are 64-bit.
+extern "C" {
+[[noreturn]] void isobox_aot_trap(isobox::wasm::aot::AotContext *ctx, uint32_t code);
+void isobox_aot_call_import(isobox::wasm::aot::AotContext *ctx, uint32_t func, uint64_t *cells);
+void isobox_aot_call_pending(isobox::wasm::aot::AotContext *ctx, uint32_t type, uint64_t *cells);
+struct IsoboxAotCallee {
+  void *fn;
+  void *ctx;
+};
+IsoboxAotCallee isobox_aot_resolve_indirect(isobox::wasm::aot::AotContext *ctx, uint32_t table,
+                                            uint32_t elem, uint32_t type);
+uint32_t isobox_aot_memory_size(isobox::wasm::aot::AotContext *ctx);
+uint32_t isobox_aot_memory_grow(isobox::wasm::aot::AotContext *ctx, uint32_t delta);
+void isobox_aot_memory_fill(isobox::wasm::aot::AotContext *ctx, uint32_t d, uint32_t v, uint32_t n);
+void isobox_aot_memory_copy(isobox::wasm::aot::AotContext *ctx, uint32_t d, uint32_t s, uint32_t n);
+void isobox_aot_memory_init(isobox::wasm::aot::AotContext *ctx, uint32_t seg, uint32_t d,
+                            uint32_t s, uint32_t n);
+void isobox_aot_data_drop(isobox::wasm::aot::AotContext *ctx, uint32_t seg);
+uint64_t isobox_aot_table_get(isobox::wasm::aot::AotContext *ctx, uint32_t table, uint32_t i);
+void isobox_aot_table_set(isobox::wasm::aot::AotContext *ctx, uint32_t table, uint32_t i,
+                          uint64_t ref);
+uint32_t isobox_aot_table_size(isobox::wasm::aot::AotContext *ctx, uint32_t table);
+uint32_t isobox_aot_table_grow(isobox::wasm::aot::AotContext *ctx, uint32_t table, uint64_t ref,
+                               uint32_t n);
+void isobox_aot_table_fill(isobox::wasm::aot::AotContext *ctx, uint32_t table, uint32_t i,
+                           uint64_t ref, uint32_t n);
+void isobox_aot_table_copy(isobox::wasm::aot::AotContext *ctx, uint32_t dst, uint32_t src,
+                           uint32_t d, uint32_t s, uint32_t n);
+void isobox_aot_table_init(isobox::wasm::aot::AotContext *ctx, uint32_t table, uint32_t seg,
+                           uint32_t d, uint32_t s, uint32_t n);
+void isobox_aot_elem_drop(isobox::wasm::aot::AotContext *ctx, uint32_t seg);
+uint64_t isobox_aot_ref_func(isobox::wasm::aot::AotContext *ctx, uint32_t func);
+}
