@@ -2,6 +2,7 @@
 # Times the compute kernels (bench/kernels/*.c) natively and in isobox's interpreter (and, for
 # scale, in wabt's wasm-interp), process start to exit, and prints ratios and their geomean.
 #   bench/run_kernels.sh [--runs N] [--no-wabt] [--quick] [--only k1,k2] [--isobox PATH] [--out DIR]
+#                        [--tier interp|aot]   (aot: LLVM-compiled code; its compile time is timed)
 #   bench/run_kernels.sh --report-only [--out DIR]   (table from an earlier run's results.tsv)
 # --quick uses small sizes (a smoke test of the harness, not a measurement).
 set -euo pipefail
@@ -11,6 +12,7 @@ wabt=1
 quick=0
 only=""
 report_only=0
+tier=interp
 isobox="$root/build/tools/isobox/isobox"
 out="$root/out/bench"
 while (($#)); do
@@ -22,6 +24,7 @@ while (($#)); do
   --report-only) report_only=1; shift ;;
   --isobox) isobox="$2"; shift 2 ;;
   --out) out="$2"; shift 2 ;;
+  --tier) tier="$2"; shift 2 ;;
   *) echo "run_kernels.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -49,13 +52,13 @@ for entry in "${kernels[@]}"; do
 
   # Same checksum everywhere, or the timing means nothing.
   native_out="$("$out/$k" "$n")"
-  isobox_out="$("$isobox" wasm run "$out/$k.wasm" --invoke run "$n")"
+  isobox_out="$("$isobox" wasm run --tier "$tier" "$out/$k.wasm" --invoke run "$n")"
   if [[ "$native_out" != "$isobox_out" ]]; then
     echo "run_kernels.sh: $k: native printed '$native_out', isobox printed '$isobox_out'" >&2
     exit 1
   fi
   python3 "$src/time_pairs.py" --runs "$runs" --out "$out/$k.json" \
-    -- "$out/$k" "$n" -- "$isobox" wasm run "$out/$k.wasm" --invoke run "$n"
+    -- "$out/$k" "$n" -- "$isobox" wasm run --tier "$tier" "$out/$k.wasm" --invoke run "$n"
   line="$k	$n"
   if ((wabt)); then
     # One run (it is 20-100x slower than native), timed here; it also checks the checksum.

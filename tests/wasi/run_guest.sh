@@ -3,7 +3,7 @@
 # the same directory tree, and compares stdout and exit status (the native run is the reference).
 # usage: run_guest.sh ISOBOX NATIVE WASM [--stdin TEXT] [--env K=V] [--] GUEST_ARGS...
 # The word @DIR@ in guest args is replaced by the granted directory (host path natively,
-# /work for the guest).
+# /work for the guest). WASM_TIER (default interp) picks the engine tier.
 set -u
 isobox=$(realpath "$1") native=$(realpath "$2") wasm=$(realpath "$3")
 shift 3
@@ -37,7 +37,7 @@ prepare
 mapfile -t wargs < <(subst /work "$@")
 envflags=()
 for e in "${envs[@]}"; do envflags+=(--env "$e"); done
-"$isobox" wasm run --dir "$tmp/work::/work" "${envflags[@]}" "$wasm" "${wargs[@]}" \
+"$isobox" wasm run --tier "${WASM_TIER:-interp}" --dir "$tmp/work::/work" "${envflags[@]}" "$wasm" "${wargs[@]}" \
   <<<"$stdin_text" >"$tmp/wasm.out" 2>"$tmp/wasm.err"
 wasm_rc=$?
 

@@ -17,11 +17,7 @@ namespace isobox::wasm::aot {
 namespace {
 
 /// The plug-in: $ISOBOX_AOT_PLUGIN, else beside the executable, else where the build put it.
-Result<CompileFn> load_plugin() {
-  static CompileFn fn = nullptr;
-  static std::string error;
-  if (fn)
-    return fn;
+std::optional<std::string> plugin_path() {
   std::vector<std::string> paths;
   if (const char *env = std::getenv("ISOBOX_AOT_PLUGIN"))
     paths.emplace_back(env);
@@ -33,18 +29,27 @@ Result<CompileFn> load_plugin() {
 #ifdef ISOBOX_AOT_PLUGIN_PATH
   paths.emplace_back(ISOBOX_AOT_PLUGIN_PATH);
 #endif
-  for (const auto &p : paths) {
-    if (access(p.c_str(), R_OK) != 0)
-      continue;
-    void *h = dlopen(p.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (h == nullptr)
-      return make_error("aot: {}", dlerror());
-    fn = reinterpret_cast<CompileFn>(dlsym(h, kCompileSymbol));
-    if (fn == nullptr)
-      return make_error("aot: {}: no symbol {}", p, kCompileSymbol);
+  for (const auto &p : paths)
+    if (access(p.c_str(), R_OK) == 0)
+      return p;
+  return std::nullopt;
+}
+
+/// dlopen()s the plug-in on first use (libLLVM is loaded only then).
+Result<CompileFn> load_plugin() {
+  static CompileFn fn = nullptr;
+  if (fn)
     return fn;
-  }
-  return make_error("aot: the LLVM compiler plug-in (libisobox_aot_llvm.so) is not installed");
+  const auto path = plugin_path();
+  if (!path)
+    return make_error("aot: the LLVM compiler plug-in (libisobox_aot_llvm.so) is not installed");
+  void *h = dlopen(path->c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (h == nullptr)
+    return make_error("aot: {}", dlerror());
+  fn = reinterpret_cast<CompileFn>(dlsym(h, kCompileSymbol));
+  if (fn == nullptr)
+    return make_error("aot: {}: no symbol {}", *path, kCompileSymbol);
+  return fn;
 }
 
 /// Symbols compiled code may refer to besides its own: the helpers and what LLVM lowers to
@@ -95,7 +100,12 @@ void *resolve_symbol(std::string_view name) {
 
 } // namespace
 
-bool available() { return load_plugin().has_value(); }
+bool available() { return plugin_path().has_value(); }
+
+Result<void> load_compiler() {
+  ISOBOX_TRY(load_plugin());
+  return {};
+}
 
 Result<std::shared_ptr<const AotModule>> compile(const ValidatedModule &vm, int opt_level) {
   const CompileFn fn = ISOBOX_TRY(load_plugin());

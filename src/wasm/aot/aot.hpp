@@ -47,6 +47,9 @@ struct Linkage {
 /// Whether this build has the LLVM tier (the compiler plug-in was built).
 bool available();
 
+/// Loads the compiler plug-in (and libLLVM) now: before the engine confines its file access.
+Result<void> load_compiler();
+
 /// Compiles and loads `module` at optimisation level `opt_level` (0..3). Errors: the plug-in
 /// cannot be loaded, or the module uses what the tier does not translate yet.
 Result<std::shared_ptr<const AotModule>> compile(const ValidatedModule &module, int opt_level = 2);

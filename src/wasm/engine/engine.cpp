@@ -54,6 +54,8 @@ std::expected<InstanceId, LoadError> Engine::load(std::shared_ptr<const Validate
                           : LoadError::Kind::Uninstantiable;
     return std::unexpected(LoadError{kind, inst.error().message});
   }
+  if (auto e = link(**compiled, **inst))
+    return std::unexpected(std::move(*e));
   if (auto start = start_func_addr(**inst); start && options.run_start) {
     if (auto r = call(*start, {}); !r)
       return std::unexpected(LoadError{LoadError::Kind::Uninstantiable, r.error().message});

@@ -116,6 +116,11 @@ protected:
   /// Gives a validated module the tier's code (an error is LoadError Invalid, e.g. "interrupted").
   virtual std::expected<std::shared_ptr<const ValidatedModule>, LoadError>
   prepare(std::shared_ptr<const ValidatedModule> module, const LoadOptions &options) = 0;
+  /// Called after instantiation, before the start function: a tier may attach its code to the
+  /// new instance (an error is LoadError Uninstantiable).
+  virtual std::optional<LoadError> link(const ValidatedModule &, ModuleInstance &) {
+    return std::nullopt;
+  }
 
 private:
   /// decode() (LoadError Malformed) then validate() (Invalid): what every tier starts from.

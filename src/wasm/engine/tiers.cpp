@@ -1,6 +1,8 @@
 // The tiers this build has (the interpreter; the aot tier plugs in here) and the factory.
 #include <fmt/format.h>
 
+#include "wasm/aot/aot.hpp"
+#include "wasm/aot/aot_engine.hpp"
 #include "wasm/engine/engine.hpp"
 #include "wasm/interp/invoke.hpp"
 
@@ -43,13 +45,13 @@ Result<Tier> parse_tier(std::string_view text) {
   return make_error("'{}': expected interp, aot or auto", text);
 }
 
-bool tier_built_in(Tier tier) { return tier != Tier::Aot; }
+bool tier_built_in(Tier tier) { return tier != Tier::Aot || aot::available(); }
 
 Result<std::unique_ptr<Engine>> make_engine(const EngineOptions &options) {
   switch (options.tier) {
   case Tier::Interp:
   case Tier::Auto: return std::make_unique<InterpEngine>(options.limits);
-  case Tier::Aot: break;
+  case Tier::Aot: return aot::make_aot_engine(options.limits);
   }
   return make_error("the {} tier is not built in", to_string(options.tier));
 }
