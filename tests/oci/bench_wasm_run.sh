@@ -81,6 +81,8 @@ def medians(path):
             prev = t
     return order, {k: statistics.median(v) for k, v in deltas.items()}
 (no, nm), (wo, wm) = medians(sys.argv[1]), medians(sys.argv[2])
+if "wasm: guest returned" not in wm or "run: container deleted" not in nm:
+    sys.exit("bench_wasm_run: the --debug runs printed no startup lines")
 order = wo + [p for p in no if p not in wo]
 print(f"{'phase (median of the time since the previous mark)':62} {'native':>9} {'wasm':>9}")
 for p in order:
