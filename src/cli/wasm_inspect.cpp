@@ -6,6 +6,7 @@
 #include "wasm/binary/decoder.hpp"
 #include "wasm/binary/print_code.hpp"
 #include "wasm/embed/run_module.hpp"
+#include "wasm/interp/op_table.hpp"
 
 namespace isobox::cli {
 namespace {
@@ -77,10 +78,18 @@ void register_validate(CLI::App &wasm, Context &ctx) {
 
 void register_dump(CLI::App &wasm, Context &ctx) {
   auto path = std::make_shared<std::string>();
+  auto code = std::make_shared<bool>(false);
   CLI::App *cmd = wasm.add_subcommand("dump", "print a module's sections and function code");
   cmd->add_option("module", *path, "module.wasm")->required();
-  cmd->callback([path, &ctx] {
+  cmd->add_flag("--code", *code,
+                "print the interpreter's compiled code instead (internal and fused operators)");
+  cmd->callback([path, code, &ctx] {
     auto run = [&]() -> Result<int> {
+      if (*code) {
+        const auto validated = ISOBOX_TRY(load_validated(*path));
+        fmt::print("{}", ISOBOX_TRY(dump_compiled_code(*validated)));
+        return 0;
+      }
       const auto module = ISOBOX_TRY(read_module(*path));
       fmt::print("{}", ISOBOX_TRY(dump_module(module)));
       return 0;
@@ -117,6 +126,18 @@ Result<std::string> dump_module(const wasm::Module &m) {
     if (i >= m.bodies.size())
       return make_error("function {} has no body", index);
     out += ISOBOX_TRY(wasm::print_code(m, index));
+  }
+  return out;
+}
+
+Result<std::string> dump_compiled_code(const wasm::ValidatedModule &module) {
+  std::string out;
+  const uint32_t imported = module.module.imported_funcs;
+  for (uint32_t i = 0; i < module.code.size(); ++i) {
+    const auto &f = module.code[i];
+    out += fmt::format("func[{}] code: {} cells ({} params, {} locals), {} units\n", imported + i,
+                       f.frame_size, f.num_params, f.num_locals, f.code.size());
+    out += ISOBOX_TRY(wasm::disassemble(module, imported + i));
   }
   return out;
 }

@@ -20,6 +20,10 @@ Result<std::shared_ptr<const wasm::ValidatedModule>> load_validated(const std::s
 /// Text listing of a decoded module: types, imports, exports, then each function's code.
 Result<std::string> dump_module(const wasm::Module &module);
 
+/// The interpreter's compiled code of every defined function (`dump --code`): a header line per
+/// function ("func[N] code: F cells"), then one line per internal instruction.
+Result<std::string> dump_compiled_code(const wasm::ValidatedModule &module);
+
 /// Adds `validate` and `dump` under `wasm`.
 void register_wasm_inspect(CLI::App &wasm, Context &ctx);
 

@@ -23,6 +23,10 @@ out="$("$isobox" wasm dump "$tmp/add.wasm")"
 grep -q '^export "add" func 0$' <<<"$out" || fail "dump lacks the export: $out"
 grep -q 'i32.add' <<<"$out" || fail "dump lacks the code: $out"
 
+# dump --code: the interpreter's compiled code, one internal instruction per line
+code="$("$isobox" wasm dump --code "$tmp/add.wasm")"
+grep -q '^     0: i32.add s0 s0 s1$' <<<"$code" || fail "dump --code: $code"
+
 # validate and run --invoke: results one per line, signed decimal / shortest float
 [[ "$("$isobox" wasm validate "$tmp/add.wasm")" == "$tmp/add.wasm: valid" ]] || fail "validate"
 [[ "$("$isobox" wasm run "$tmp/add.wasm" --invoke add 2 -3)" == "-1" ]] || fail "run add"

@@ -28,140 +28,141 @@ namespace isobox::wasm {
   C(GeU, uint32_t, >=)
 
 #define ISOBOX_INTERNAL_OPS(X)                                                                     \
-  X(Copy)           /* dst src */                                                                  \
-  X(CopyRange)      /* dst src n: n cells, ranges may overlap (a branch with many values) */       \
-  X(Const32)        /* dst imm32 (zero-extended) */                                                \
-  X(Const64)        /* dst lo hi */                                                                \
-  X(Jump)           /* off */                                                                      \
-  X(LoopEntry)      /* cost: fuel of one iteration; a loop's back edges land right after it */     \
-  X(BrIfNz)         /* cond off */                                                                 \
-  X(BrIfZ)          /* cond off */                                                                 \
-  X(BrTableOp)      /* idx n off*(n+1) */                                                          \
-  X(ReturnOp)       /* (results already copied to slots 0..n) */                                   \
-  X(CallOp)         /* funcidx base */                                                             \
-  X(CallLocalOp)    /* base code_lo code_hi: CompiledFunc* of a function defined in this module */ \
-  X(CallIndirectOp) /* typeidx tableidx idx base */                                                \
-  X(UnreachableOp)                                                                                 \
-  X(SelectOp)     /* dst a b cond */                                                               \
-  X(GlobalGetOp)  /* dst globalidx */                                                              \
-  X(GlobalSetOp)  /* globalidx src */                                                              \
-  X(RefIsNullOp)  /* dst a */                                                                      \
-  X(RefFuncOp)    /* dst funcidx */                                                                \
-  X(TableGetOp)   /* dst table idx */                                                              \
-  X(TableSetOp)   /* table idx val */                                                              \
-  X(TableSizeOp)  /* dst table */                                                                  \
-  X(TableGrowOp)  /* dst table init n */                                                           \
-  X(TableFillOp)  /* table i val n */                                                              \
-  X(TableCopyOp)  /* dsttable srctable d s n */                                                    \
-  X(TableInitOp)  /* table elem d s n */                                                           \
-  X(ElemDropOp)   /* elem */                                                                       \
-  X(MemorySizeOp) /* dst */                                                                        \
-  X(MemoryGrowOp) /* dst n */                                                                      \
-  X(MemoryInitOp) /* data d s n */                                                                 \
-  X(DataDropOp)   /* data */                                                                       \
-  X(MemoryCopyOp) /* d s n */                                                                      \
-  X(MemoryFillOp) /* d val n */                                                                    \
-  X(BrIfI32Eq)    /* a b off : fused compare + branch, taken if the comparison holds */            \
-  X(BrIfI32Ne)                                                                                     \
-  X(BrIfI32LtS)                                                                                    \
-  X(BrIfI32LtU)                                                                                    \
-  X(BrIfI32GtS)                                                                                    \
-  X(BrIfI32GtU)                                                                                    \
-  X(BrIfI32LeS)                                                                                    \
-  X(BrIfI32LeU)                                                                                    \
-  X(BrIfI32GeS)                                                                                    \
-  X(BrIfI32GeU)                                                                                    \
-  X(I32AddImm) /* dst a imm */                                                                     \
+  X(Copy, "ds")       /* dst src */                                                                \
+  X(CopyRange, "dsn") /* dst src n: n cells, ranges may overlap (a branch with many values) */     \
+  X(Const32, "di")    /* dst imm32 (zero-extended) */                                              \
+  X(Const64, "dlh")   /* dst lo hi */                                                              \
+  X(Jump, "o")        /* off */                                                                    \
+  X(LoopEntry, "i")   /* cost: fuel of one iteration; a loop's back edges land right after it */   \
+  X(BrIfNz, "so")     /* cond off */                                                               \
+  X(BrIfZ, "so")      /* cond off */                                                               \
+  X(BrTableOp, "snt") /* idx n off*(n+1) */                                                        \
+  X(ReturnOp, "")     /* (results already copied to slots 0..n) */                                 \
+  X(CallOp, "xs")     /* funcidx base */                                                           \
+  X(CallLocalOp,                                                                                   \
+    "scC") /* base code_lo code_hi: CompiledFunc* of a function defined in this module */          \
+  X(CallIndirectOp, "xxss") /* typeidx tableidx idx base */                                        \
+  X(UnreachableOp, "")                                                                             \
+  X(SelectOp, "dsss")     /* dst a b cond */                                                       \
+  X(GlobalGetOp, "dx")    /* dst globalidx */                                                      \
+  X(GlobalSetOp, "xs")    /* globalidx src */                                                      \
+  X(RefIsNullOp, "ds")    /* dst a */                                                              \
+  X(RefFuncOp, "dx")      /* dst funcidx */                                                        \
+  X(TableGetOp, "dxs")    /* dst table idx */                                                      \
+  X(TableSetOp, "xss")    /* table idx val */                                                      \
+  X(TableSizeOp, "dx")    /* dst table */                                                          \
+  X(TableGrowOp, "dxss")  /* dst table init n */                                                   \
+  X(TableFillOp, "xsss")  /* table i val n */                                                      \
+  X(TableCopyOp, "xxsss") /* dsttable srctable d s n */                                            \
+  X(TableInitOp, "xxsss") /* table elem d s n */                                                   \
+  X(ElemDropOp, "x")      /* elem */                                                               \
+  X(MemorySizeOp, "d")    /* dst */                                                                \
+  X(MemoryGrowOp, "ds")   /* dst n */                                                              \
+  X(MemoryInitOp, "xsss") /* data d s n */                                                         \
+  X(DataDropOp, "x")      /* data */                                                               \
+  X(MemoryCopyOp, "sss")  /* d s n */                                                              \
+  X(MemoryFillOp, "sss")  /* d val n */                                                            \
+  X(BrIfI32Eq, "sso")     /* a b off : fused compare + branch, taken if the comparison holds */    \
+  X(BrIfI32Ne, "sso")                                                                              \
+  X(BrIfI32LtS, "sso")                                                                             \
+  X(BrIfI32LtU, "sso")                                                                             \
+  X(BrIfI32GtS, "sso")                                                                             \
+  X(BrIfI32GtU, "sso")                                                                             \
+  X(BrIfI32LeS, "sso")                                                                             \
+  X(BrIfI32LeU, "sso")                                                                             \
+  X(BrIfI32GeS, "sso")                                                                             \
+  X(BrIfI32GeU, "sso")                                                                             \
+  X(I32AddImm, "dsi") /* dst a imm */                                                              \
   /* i32 operator with an immediate second operand: dst a imm */                                   \
-  X(I32MulImm)                                                                                     \
-  X(I32AndImm)                                                                                     \
-  X(I32OrImm)                                                                                      \
-  X(I32XorImm)                                                                                     \
-  X(I32ShlImm)                                                                                     \
-  X(I32ShrSImm)                                                                                    \
-  X(I32ShrUImm)                                                                                    \
-  X(I32EqImm)                                                                                      \
-  X(I32NeImm)                                                                                      \
-  X(I32LtSImm)                                                                                     \
-  X(I32LtUImm)                                                                                     \
-  X(I32GtSImm)                                                                                     \
-  X(I32GtUImm)                                                                                     \
-  X(I32LeSImm)                                                                                     \
-  X(I32LeUImm)                                                                                     \
-  X(I32GeSImm)                                                                                     \
-  X(I32GeUImm)                                                                                     \
+  X(I32MulImm, "dsi")                                                                              \
+  X(I32AndImm, "dsi")                                                                              \
+  X(I32OrImm, "dsi")                                                                               \
+  X(I32XorImm, "dsi")                                                                              \
+  X(I32ShlImm, "dsi")                                                                              \
+  X(I32ShrSImm, "dsi")                                                                             \
+  X(I32ShrUImm, "dsi")                                                                             \
+  X(I32EqImm, "dsi")                                                                               \
+  X(I32NeImm, "dsi")                                                                               \
+  X(I32LtSImm, "dsi")                                                                              \
+  X(I32LtUImm, "dsi")                                                                              \
+  X(I32GtSImm, "dsi")                                                                              \
+  X(I32GtUImm, "dsi")                                                                              \
+  X(I32LeSImm, "dsi")                                                                              \
+  X(I32LeUImm, "dsi")                                                                              \
+  X(I32GeSImm, "dsi")                                                                              \
+  X(I32GeUImm, "dsi")                                                                              \
   /* fused compare-with-immediate + branch: a imm off */                                           \
-  X(BrIfI32EqImm)                                                                                  \
-  X(BrIfI32NeImm)                                                                                  \
-  X(BrIfI32LtSImm)                                                                                 \
-  X(BrIfI32LtUImm)                                                                                 \
-  X(BrIfI32GtSImm)                                                                                 \
-  X(BrIfI32GtUImm)                                                                                 \
-  X(BrIfI32LeSImm)                                                                                 \
-  X(BrIfI32LeUImm)                                                                                 \
-  X(BrIfI32GeSImm)                                                                                 \
-  X(BrIfI32GeUImm)                                                                                 \
+  X(BrIfI32EqImm, "sio")                                                                           \
+  X(BrIfI32NeImm, "sio")                                                                           \
+  X(BrIfI32LtSImm, "sio")                                                                          \
+  X(BrIfI32LtUImm, "sio")                                                                          \
+  X(BrIfI32GtSImm, "sio")                                                                          \
+  X(BrIfI32GtUImm, "sio")                                                                          \
+  X(BrIfI32LeSImm, "sio")                                                                          \
+  X(BrIfI32LeUImm, "sio")                                                                          \
+  X(BrIfI32GeSImm, "sio")                                                                          \
+  X(BrIfI32GeUImm, "sio")                                                                          \
   /* load/store at address (slot + imm, i32 wrap) + offset: dst|val addr imm off */                \
-  X(I32LoadK)                                                                                      \
-  X(I64LoadK)                                                                                      \
-  X(F32LoadK)                                                                                      \
-  X(F64LoadK)                                                                                      \
-  X(I32Load8SK)                                                                                    \
-  X(I32Load8UK)                                                                                    \
-  X(I32Load16SK)                                                                                   \
-  X(I32Load16UK)                                                                                   \
-  X(I64Load8SK)                                                                                    \
-  X(I64Load8UK)                                                                                    \
-  X(I64Load16SK)                                                                                   \
-  X(I64Load16UK)                                                                                   \
-  X(I64Load32SK)                                                                                   \
-  X(I64Load32UK)                                                                                   \
-  X(I32StoreK)                                                                                     \
-  X(I64StoreK)                                                                                     \
-  X(F32StoreK)                                                                                     \
-  X(F64StoreK)                                                                                     \
-  X(I32Store8K)                                                                                    \
-  X(I32Store16K)                                                                                   \
-  X(I64Store8K)                                                                                    \
-  X(I64Store16K)                                                                                   \
-  X(I64Store32K)                                                                                   \
+  X(I32LoadK, "dsim")                                                                              \
+  X(I64LoadK, "dsim")                                                                              \
+  X(F32LoadK, "dsim")                                                                              \
+  X(F64LoadK, "dsim")                                                                              \
+  X(I32Load8SK, "dsim")                                                                            \
+  X(I32Load8UK, "dsim")                                                                            \
+  X(I32Load16SK, "dsim")                                                                           \
+  X(I32Load16UK, "dsim")                                                                           \
+  X(I64Load8SK, "dsim")                                                                            \
+  X(I64Load8UK, "dsim")                                                                            \
+  X(I64Load16SK, "dsim")                                                                           \
+  X(I64Load16UK, "dsim")                                                                           \
+  X(I64Load32SK, "dsim")                                                                           \
+  X(I64Load32UK, "dsim")                                                                           \
+  X(I32StoreK, "ssim")                                                                             \
+  X(I64StoreK, "ssim")                                                                             \
+  X(F32StoreK, "ssim")                                                                             \
+  X(F64StoreK, "ssim")                                                                             \
+  X(I32Store8K, "ssim")                                                                            \
+  X(I32Store16K, "ssim")                                                                           \
+  X(I64Store8K, "ssim")                                                                            \
+  X(I64Store16K, "ssim")                                                                           \
+  X(I64Store32K, "ssim")                                                                           \
   /* store of an immediate value at (addr + imm, i32 wrap) + off: addr value imm off */            \
-  X(I32StoreKI)                                                                                    \
-  X(I32Store8KI)                                                                                   \
-  X(I32Store16KI)                                                                                  \
+  X(I32StoreKI, "siim")                                                                            \
+  X(I32Store8KI, "siim")                                                                           \
+  X(I32Store16KI, "siim")                                                                          \
   /* two loads and an operator: dst addrA immA offA addrB immB offB (addresses as in K forms) */   \
-  X(F32MulLL)                                                                                      \
-  X(F32AddLL)                                                                                      \
-  X(F64MulLL)                                                                                      \
-  X(F64AddLL)                                                                                      \
+  X(F32MulLL, "dsimsim")                                                                           \
+  X(F32AddLL, "dsimsim")                                                                           \
+  X(F64MulLL, "dsimsim")                                                                           \
+  X(F64AddLL, "dsimsim")                                                                           \
   /* loop tails: i32 add then compare the sum with an immediate and branch (sum stays in dst) */   \
   /* AddImmBrIfI32<cmp>Imm dst a k imm off, then AddBrIfI32<cmp>Imm dst a b imm off */             \
-  X(AddImmBrIfI32EqImm)                                                                            \
-  X(AddImmBrIfI32NeImm)                                                                            \
-  X(AddImmBrIfI32LtSImm)                                                                           \
-  X(AddImmBrIfI32LtUImm)                                                                           \
-  X(AddImmBrIfI32GtSImm)                                                                           \
-  X(AddImmBrIfI32GtUImm)                                                                           \
-  X(AddImmBrIfI32LeSImm)                                                                           \
-  X(AddImmBrIfI32LeUImm)                                                                           \
-  X(AddImmBrIfI32GeSImm)                                                                           \
-  X(AddImmBrIfI32GeUImm)                                                                           \
-  X(AddBrIfI32EqImm)                                                                               \
-  X(AddBrIfI32NeImm)                                                                               \
-  X(AddBrIfI32LtSImm)                                                                              \
-  X(AddBrIfI32LtUImm)                                                                              \
-  X(AddBrIfI32GtSImm)                                                                              \
-  X(AddBrIfI32GtUImm)                                                                              \
-  X(AddBrIfI32LeSImm)                                                                              \
-  X(AddBrIfI32LeUImm)                                                                              \
-  X(AddBrIfI32GeSImm)                                                                              \
-  X(AddBrIfI32GeUImm)                                                                              \
-  X(ExitOp) /* leaves the interpreter loop (bottom of every invoke) */
+  X(AddImmBrIfI32EqImm, "dsiio")                                                                   \
+  X(AddImmBrIfI32NeImm, "dsiio")                                                                   \
+  X(AddImmBrIfI32LtSImm, "dsiio")                                                                  \
+  X(AddImmBrIfI32LtUImm, "dsiio")                                                                  \
+  X(AddImmBrIfI32GtSImm, "dsiio")                                                                  \
+  X(AddImmBrIfI32GtUImm, "dsiio")                                                                  \
+  X(AddImmBrIfI32LeSImm, "dsiio")                                                                  \
+  X(AddImmBrIfI32LeUImm, "dsiio")                                                                  \
+  X(AddImmBrIfI32GeSImm, "dsiio")                                                                  \
+  X(AddImmBrIfI32GeUImm, "dsiio")                                                                  \
+  X(AddBrIfI32EqImm, "dssio")                                                                      \
+  X(AddBrIfI32NeImm, "dssio")                                                                      \
+  X(AddBrIfI32LtSImm, "dssio")                                                                     \
+  X(AddBrIfI32LtUImm, "dssio")                                                                     \
+  X(AddBrIfI32GtSImm, "dssio")                                                                     \
+  X(AddBrIfI32GtUImm, "dssio")                                                                     \
+  X(AddBrIfI32LeSImm, "dssio")                                                                     \
+  X(AddBrIfI32LeUImm, "dssio")                                                                     \
+  X(AddBrIfI32GeSImm, "dssio")                                                                     \
+  X(AddBrIfI32GeUImm, "dssio")                                                                     \
+  X(ExitOp, "") /* leaves the interpreter loop (bottom of every invoke) */
 
 enum class IOp : uint16_t {
 #define OP(prefix, code, name, ident, imm, r, p1, p2) ident,
 #include "wasm/opcodes/opcodes.def"
-#define ISOBOX_IOP_ENUM(name) name,
+#define ISOBOX_IOP_ENUM(name, layout) name,
   ISOBOX_INTERNAL_OPS(ISOBOX_IOP_ENUM)
 #undef ISOBOX_IOP_ENUM
       Count_

@@ -57,7 +57,7 @@ std::optional<Trap> call_host(Store &store, FuncInst *f, ModuleInstance *caller,
 RunResult execute(Store *store, const uint32_t *ip, uint64_t *fp, ModuleInstance *inst, Frame *fr,
                   Frame *const fr_end) {
   if (store == nullptr) {
-#define ISOBOX_LABEL_ADDR(name) &&L_##name,
+#define ISOBOX_LABEL_ADDR(name, ...) &&L_##name,
     const void *const labels[kIOpCount] = {
 #define OP(prefix, code, name, ident, imm, r, p1, p2) ISOBOX_LABEL_ADDR(ident)
 #include "wasm/opcodes/opcodes.def"
