@@ -71,8 +71,9 @@ Result<std::pair<UniqueFd, int>> loopback_listener() {
 Result<HostEnv> HostEnv::create(const std::string &work_dir) {
   HostEnv env;
   env.m_work_dir = work_dir;
-  char tmpl[] = "/tmp/isobox-audit-XXXXXX";
-  if (::mkdtemp(tmpl) == nullptr)
+  // The harness's pid in both names lets a test check that this run left neither behind.
+  std::string tmpl = fmt::format("/tmp/isobox-audit-{}-XXXXXX", ::getpid());
+  if (::mkdtemp(tmpl.data()) == nullptr)
     return sys_error("mkdtemp {}", tmpl);
   env.m_canary_dir = tmpl;
   env.m_canary_secret = "canary-" + random_hex(24);
@@ -84,7 +85,7 @@ Result<HostEnv> HostEnv::create(const std::string &work_dir) {
   env.m_kernel = u.release;
   env.m_disk = first_disk();
   std::tie(env.m_iface, env.m_mac) = host_mac();
-  const std::string source = "isobox-audit-hostmount-" + random_hex(16);
+  const std::string source = fmt::format("isobox-audit-hostmount-{}-{}", ::getpid(), random_hex(8));
   const std::string target = env.m_canary_dir + "/mnt";
   if (::mkdir(target.c_str(), 0755) == 0 &&
       ::mount(source.c_str(), target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
