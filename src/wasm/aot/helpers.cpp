@@ -81,8 +81,10 @@ IsoboxAotCallee isobox_aot_resolve_indirect(AotContext *ctx, uint32_t table, uin
   if (elem >= elems.size())
     raise_trap(TrapCode::UndefinedElement);
   const uint64_t ref = elems[elem];
-  if (ref == isobox::wasm::kNullRef)
-    raise_trap(TrapCode::UninitializedElement);
+  if (ref == isobox::wasm::kNullRef) // with the index, as the interpreter says it
+    raise_trap(Trap{std::string(isobox::wasm::trap_text::kUninitializedElement) + " " +
+                        std::to_string(elem),
+                    std::nullopt});
   const auto addr = static_cast<uint32_t>(ref);
   if (ctx->store->func_ptr(addr)->type_id != ctx->inst->type_ids[type])
     raise_trap(TrapCode::IndirectMismatch);

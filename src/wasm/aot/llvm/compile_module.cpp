@@ -129,6 +129,7 @@ std::unique_ptr<llvm::TargetMachine> host_machine(std::string &error) {
   for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
     features.AddFeature(name, on);
   llvm::TargetOptions options;
+  options.AllowFPOpFusion = llvm::FPOpFusion::Strict; // Wasm rounds every operation: no FMA
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
       triple, llvm::sys::getHostCPUName(), features.getString(), options, llvm::Reloc::PIC_,
       llvm::CodeModel::Small, llvm::CodeGenOptLevel::Aggressive));

@@ -75,6 +75,7 @@ private:
   bool numeric(const Instr &in);
   bool int_binary(Opcode op, llvm::Value *a, llvm::Value *c);
   bool float_op(Opcode op);
+  llvm::Value *quiet_nan(llvm::Value *v);
   bool conversion(Opcode op);
   llvm::Value *checked_trunc(llvm::Value *v, llvm::Type *to, bool is_signed);
   llvm::Value *div_rem(Opcode op, llvm::Value *a, llvm::Value *c);

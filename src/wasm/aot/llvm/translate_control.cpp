@@ -1,6 +1,8 @@
 // FuncTranslator: structured control flow, calls, traps and the function prologue as LLVM IR.
 #include "wasm/aot/llvm/translate.hpp"
 
+#include <map>
+
 #include <llvm/IR/CFG.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/MDBuilder.h>
@@ -142,16 +144,23 @@ void FuncTranslator::op_br_if(uint32_t depth) {
 
 void FuncTranslator::op_br_table(const Instr &in) {
   llvm::Value *index = pop();
-  auto *dflt = llvm::BasicBlock::Create(m_env.ll, "br_default", m_fn);
-  auto *sw = m_b.CreateSwitch(index, dflt, static_cast<unsigned>(in.labels.size()));
-  for (size_t i = 0; i < in.labels.size(); ++i) {
-    auto *bb = llvm::BasicBlock::Create(m_env.ll, "br_case", m_fn);
-    sw->addCase(m_b.getInt32(static_cast<uint32_t>(i)), bb);
+  // One block per distinct target (tables of thousands of labels name a few depths): each
+  // adds its phi incoming once, and the switch maps many cases to it.
+  std::map<uint32_t, llvm::BasicBlock *> target_bb;
+  auto block_for = [&](uint32_t depth) {
+    auto [it, fresh] = target_bb.try_emplace(depth, nullptr);
+    if (fresh)
+      it->second = llvm::BasicBlock::Create(m_env.ll, "br_target", m_fn);
+    return it->second;
+  };
+  auto *sw = m_b.CreateSwitch(index, block_for(in.a), static_cast<unsigned>(in.labels.size()));
+  for (size_t i = 0; i < in.labels.size(); ++i)
+    if (in.labels[i] != in.a)
+      sw->addCase(m_b.getInt32(static_cast<uint32_t>(i)), block_for(in.labels[i]));
+  for (auto [depth, bb] : target_bb) {
     m_b.SetInsertPoint(bb);
-    branch_to(in.labels[i]);
+    branch_to(depth);
   }
-  m_b.SetInsertPoint(dflt);
-  branch_to(in.a);
   set_unreachable();
 }
 

@@ -304,6 +304,9 @@ bool FuncTranslator::float_op(Opcode op) {
   }
   llvm::Value *c = pop(), *a = pop();
   llvm::Value *r = nullptr;
+  // LLVM folds x*1, x-0, x/1, min(x, y) to an operand, NaN or not; Wasm's result NaN is quiet.
+  const bool fold_risk = name == "min" || name == "max" || llvm::isa<llvm::Constant>(a) ||
+                         llvm::isa<llvm::Constant>(c);
   if (name == "add")
     r = m_b.CreateFAdd(a, c);
   else if (name == "sub")
@@ -318,8 +321,19 @@ bool FuncTranslator::float_op(Opcode op) {
     r = m_b.CreateBinaryIntrinsic(llvm::Intrinsic::maximum, a, c);
   else
     r = m_b.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, a, c);
-  push(r);
+  push(fold_risk && name != "copysign" ? quiet_nan(r) : r);
   return true;
+}
+
+/// A NaN with its quiet bit set (sign and payload kept), any other value unchanged.
+llvm::Value *FuncTranslator::quiet_nan(llvm::Value *v) {
+  llvm::Type *t = v->getType();
+  const unsigned bits = t->getPrimitiveSizeInBits();
+  auto *it = llvm::IntegerType::get(m_env.ll, bits);
+  const uint64_t quiet = bits == 32 ? uint64_t{0x00400000} : uint64_t{1} << 51;
+  llvm::Value *q = m_b.CreateBitCast(
+      m_b.CreateOr(m_b.CreateBitCast(v, it), llvm::ConstantInt::get(it, quiet)), t);
+  return m_b.CreateSelect(m_b.CreateFCmpUNO(v, v), q, v);
 }
 
 /// Trapping float -> int: NaN is "invalid conversion to integer"; a truncated value outside the
@@ -371,9 +385,9 @@ bool FuncTranslator::conversion(Opcode op) {
   else if (name.starts_with("convert"))
     r = is_signed ? m_b.CreateSIToFP(v, to) : m_b.CreateUIToFP(v, to);
   else if (name.starts_with("demote"))
-    r = m_b.CreateFPTrunc(v, to);
+    r = quiet_nan(m_b.CreateFPTrunc(v, to)); // LLVM folds demote(promote(x)) to x, even a NaN
   else if (name.starts_with("promote"))
-    r = m_b.CreateFPExt(v, to);
+    r = quiet_nan(m_b.CreateFPExt(v, to));
   else if (name.starts_with("reinterpret"))
     r = m_b.CreateBitCast(v, to);
   else {
