@@ -14,10 +14,21 @@ namespace {
 
 bool ends_with_wasm(const std::string &arg0) { return arg0.ends_with(".wasm"); }
 
+/// Whether a CRI runtime marked this container as a pod's sandbox ("pause") container: the
+/// forcing annotations are pod annotations, which containerd and CRI-O also give it.
+bool is_pod_sandbox(const std::map<std::string, std::string> &annotations) {
+  for (const char *key : {kCriContainerType, kCrioContainerType})
+    if (auto it = annotations.find(key); it != annotations.end() && it->second == "sandbox")
+      return true;
+  return false;
+}
+
 } // namespace
 
 Result<WasmIntent> wasm_intent(const std::map<std::string, std::string> &annotations,
                                const std::string &arg0) {
+  if (is_pod_sandbox(annotations))
+    return WasmIntent::Sniff;
   if (auto it = annotations.find(kHandlerAnnotation); it != annotations.end()) {
     if (it->second == "wasm" || (it->second == "wasm-smart" && ends_with_wasm(arg0)))
       return WasmIntent::Forced;

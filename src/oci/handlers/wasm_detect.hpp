@@ -14,6 +14,9 @@ namespace isobox::oci {
 
 inline constexpr const char *kHandlerAnnotation = "run.oci.handler";
 inline constexpr const char *kVariantAnnotation = "module.wasm.image/variant";
+/// How containerd and CRI-O mark a pod's sandbox ("pause") container: value "sandbox".
+inline constexpr const char *kCriContainerType = "io.kubernetes.cri.container-type";
+inline constexpr const char *kCrioContainerType = "io.kubernetes.cri-o.ContainerType";
 
 /// What the annotations ask for.
 enum class WasmIntent {
@@ -23,7 +26,9 @@ enum class WasmIntent {
 
 /// The intent from `run.oci.handler` (wasm, wasm-smart) and `module.wasm.image/variant`
 /// (compat, compat-smart); the -smart forms force Wasm only when args[0] ends in ".wasm". An
-/// unknown run.oci.handler value is an error; other variant values are ignored.
+/// unknown run.oci.handler value is an error; other variant values are ignored. A pod's sandbox
+/// container (the CRI's container-type annotation is "sandbox") is never forced: the annotations
+/// it inherits from its pod are meant for the pod's workloads, and its pause program is native.
 Result<WasmIntent> wasm_intent(const std::map<std::string, std::string> &annotations,
                                const std::string &arg0);
 

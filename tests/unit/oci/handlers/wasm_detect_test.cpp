@@ -35,6 +35,15 @@ TEST(WasmDetect, VariantAnnotation) {
   EXPECT_EQ(intent({}, "x.wasm"), WasmIntent::Sniff);
 }
 
+TEST(WasmDetect, PodSandboxIsNeverForced) {
+  for (const char *type_key : {"io.kubernetes.cri.container-type", "io.kubernetes.cri-o.ContainerType"}) {
+    EXPECT_EQ(intent({{"run.oci.handler", "wasm"}, {type_key, "sandbox"}}, "/pause"), WasmIntent::Sniff);
+    EXPECT_EQ(intent({{"module.wasm.image/variant", "compat"}, {type_key, "sandbox"}}, "/pause"),
+              WasmIntent::Sniff);
+    EXPECT_EQ(intent({{"run.oci.handler", "wasm"}, {type_key, "container"}}, "/app"), WasmIntent::Forced);
+  }
+}
+
 WasmHeader header(std::initializer_list<uint8_t> bytes) {
   std::vector<uint8_t> v(bytes);
   return classify_header(v);
