@@ -36,11 +36,14 @@ TEST(WasmDetect, VariantAnnotation) {
 }
 
 TEST(WasmDetect, PodSandboxIsNeverForced) {
-  for (const char *type_key : {"io.kubernetes.cri.container-type", "io.kubernetes.cri-o.ContainerType"}) {
-    EXPECT_EQ(intent({{"run.oci.handler", "wasm"}, {type_key, "sandbox"}}, "/pause"), WasmIntent::Sniff);
+  for (const char *type_key :
+       {"io.kubernetes.cri.container-type", "io.kubernetes.cri-o.ContainerType"}) {
+    EXPECT_EQ(intent({{"run.oci.handler", "wasm"}, {type_key, "sandbox"}}, "/pause"),
+              WasmIntent::Sniff);
     EXPECT_EQ(intent({{"module.wasm.image/variant", "compat"}, {type_key, "sandbox"}}, "/pause"),
               WasmIntent::Sniff);
-    EXPECT_EQ(intent({{"run.oci.handler", "wasm"}, {type_key, "container"}}, "/app"), WasmIntent::Forced);
+    EXPECT_EQ(intent({{"run.oci.handler", "wasm"}, {type_key, "container"}}, "/app"),
+              WasmIntent::Forced);
   }
 }
 
