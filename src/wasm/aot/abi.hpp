@@ -2,6 +2,7 @@
 // helper functions and trap codes (the compiler in aot/llvm/ and the loader both follow it).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,10 +19,11 @@ namespace isobox::wasm::aot {
 /// Per-instance context, the first argument of every compiled function. Generated code reads
 /// only the fields before `store`, at the offsets asserted below.
 struct AotContext {
-  uint8_t *mem_base = nullptr;  ///< linear memory 0 (reserved with guard regions), or null
-  uint64_t **globals = nullptr; ///< pointer to each global's 64-bit cell, imports first
-  uintptr_t stack_limit = 0;    ///< compiled code traps "call stack exhausted" below it
-  uint64_t pending_addr = 0;    ///< callee store address for the generic call thunk
+  uint8_t *mem_base = nullptr;     ///< linear memory 0 (reserved with guard regions), or null
+  uint64_t **globals = nullptr;    ///< pointer to each global's 64-bit cell, imports first
+  uintptr_t stack_limit = 0;       ///< compiled code traps "call stack exhausted" below it
+  uint64_t pending_addr = 0;       ///< callee store address for the generic call thunk
+  const void *interrupt = nullptr; ///< StoreLimits::interrupt (an atomic bool), when compiled in
   Store *store = nullptr;
   ModuleInstance *inst = nullptr;
   struct Linkage *linkage = nullptr;
@@ -29,7 +31,12 @@ struct AotContext {
   std::vector<void *> thunks; ///< isobox_tT of each type index
 };
 inline constexpr unsigned kCtxMemBase = 0, kCtxGlobals = 8, kCtxStackLimit = 16,
-                          kCtxPendingAddr = 24;
+                          kCtxPendingAddr = 24, kCtxInterrupt = 32;
+static_assert(offsetof(AotContext, mem_base) == kCtxMemBase);
+static_assert(offsetof(AotContext, globals) == kCtxGlobals);
+static_assert(offsetof(AotContext, stack_limit) == kCtxStackLimit);
+static_assert(offsetof(AotContext, pending_addr) == kCtxPendingAddr);
+static_assert(offsetof(AotContext, interrupt) == kCtxInterrupt);
 
 /// Trap codes passed to isobox_aot_trap (index into trap_message()).
 enum class TrapCode : uint32_t {
@@ -43,6 +50,7 @@ enum class TrapCode : uint32_t {
   UninitializedElement,
   IndirectMismatch,
   StackExhausted,
+  Interrupted,
 };
 const char *trap_message(TrapCode code);
 
@@ -60,9 +68,16 @@ struct CompileOutput {
   std::string llvm_version;
 };
 
-/// Entry point of the compiler plug-in (libisobox_aot_llvm.so), looked up with dlsym.
-/// `opt_level` is 0..3. Returns false (and sets out->error) on failure.
-using CompileFn = bool (*)(const Module *module, int opt_level, CompileOutput *out);
+/// How to compile: `opt_level` 0..3; `interruptible` compiles a check of ctx->interrupt into
+/// every function entry and loop header (only when a --timeout watchdog exists).
+struct CompileOptions {
+  int opt_level = 2;
+  bool interruptible = false;
+};
+
+/// Entry point of the compiler plug-in (libisobox_aot_llvm.so), looked up with dlsym. Returns
+/// false (and sets out->error) on failure.
+using CompileFn = bool (*)(const Module *module, const CompileOptions *options, CompileOutput *out);
 inline constexpr const char *kCompileSymbol = "isobox_aot_compile_v1";
 
 } // namespace isobox::wasm::aot

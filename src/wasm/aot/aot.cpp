@@ -107,11 +107,12 @@ Result<void> load_compiler() {
   return {};
 }
 
-Result<std::shared_ptr<const AotModule>> compile(const ValidatedModule &vm, int opt_level) {
+Result<std::shared_ptr<const AotModule>> compile(const ValidatedModule &vm,
+                                                 const CompileOptions &options) {
   const CompileFn fn = ISOBOX_TRY(load_plugin());
   CompileOutput out;
   const auto t0 = std::chrono::steady_clock::now();
-  if (!fn(&vm.module, opt_level, &out))
+  if (!fn(&vm.module, &options, &out))
     return make_error("aot: {}", out.error);
   auto mod = std::make_shared<AotModule>();
   mod->compile_ms =
@@ -177,6 +178,7 @@ Result<void> attach(Store &store, ModuleInstance &inst, std::shared_ptr<const Ao
   ctx->inst = &inst;
   ctx->linkage = &linkage;
   ctx->thunks = code->thunks;
+  ctx->interrupt = store.limits().interrupt;
   const uint32_t imported = inst.module->module.imported_funcs;
   for (uint32_t i = imported; i < inst.func_addrs.size(); ++i) {
     const uint32_t addr = inst.func_addrs[i];

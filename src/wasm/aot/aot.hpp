@@ -50,9 +50,10 @@ bool available();
 /// Loads the compiler plug-in (and libLLVM) now: before the engine confines its file access.
 Result<void> load_compiler();
 
-/// Compiles and loads `module` at optimisation level `opt_level` (0..3). Errors: the plug-in
-/// cannot be loaded, or the module uses what the tier does not translate yet.
-Result<std::shared_ptr<const AotModule>> compile(const ValidatedModule &module, int opt_level = 2);
+/// Compiles and loads `module`. Errors: the plug-in cannot be loaded, or the module uses what the
+/// tier does not translate yet.
+Result<std::shared_ptr<const AotModule>> compile(const ValidatedModule &module,
+                                                 const CompileOptions &options = {});
 
 /// Makes `inst`'s defined functions run `code`: each becomes, for the rest of the store, a
 /// function whose body is native code. The store must have been made with

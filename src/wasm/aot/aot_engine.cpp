@@ -29,7 +29,8 @@ public:
 protected:
   std::expected<std::shared_ptr<const ValidatedModule>, LoadError>
   prepare(std::shared_ptr<const ValidatedModule> module, const LoadOptions &) override {
-    auto code = compile(*module);
+    const bool interruptible = store().limits().interrupt != nullptr;
+    auto code = compile(*module, CompileOptions{.interruptible = interruptible});
     if (!code) // a module the tier cannot translate yet: say so, do not run it another way
       return std::unexpected(LoadError{LoadError::Kind::Invalid, code.error().message});
     log::debug("wasm aot: compiled in {:.1f} ms, {} bytes of object", (*code)->compile_ms,

@@ -147,6 +147,7 @@ const char *trap_message(TrapCode code) {
   case TrapCode::UninitializedElement: return trap_text::kUninitializedElement;
   case TrapCode::IndirectMismatch: return trap_text::kIndirectMismatch;
   case TrapCode::StackExhausted: return trap_text::kStackExhausted;
+  case TrapCode::Interrupted: return trap_text::kInterrupted;
   }
   return "unknown trap";
 }

@@ -240,7 +240,8 @@ bool translate(ModuleEnv &env, std::string &error) {
 } // namespace isobox::wasm::aot
 
 extern "C" __attribute__((visibility("default"))) bool
-isobox_aot_compile_v1(const isobox::wasm::Module *module, int opt_level,
+isobox_aot_compile_v1(const isobox::wasm::Module *module,
+                      const isobox::wasm::aot::CompileOptions *options,
                       isobox::wasm::aot::CompileOutput *out) {
   using namespace isobox::wasm::aot;
   out->llvm_version = LLVM_VERSION_STRING;
@@ -252,9 +253,10 @@ isobox_aot_compile_v1(const isobox::wasm::Module *module, int opt_level,
   mod.setDataLayout(tm->createDataLayout());
   mod.setTargetTriple(tm->getTargetTriple().str());
   ModuleEnv env{.ll = ll, .mod = mod, .wm = *module};
+  env.interruptible = options->interruptible;
   if (!translate(env, out->error))
     return false;
-  optimize(mod, *tm, opt_level);
+  optimize(mod, *tm, options->opt_level);
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream os(buffer);
   llvm::legacy::PassManager pm;

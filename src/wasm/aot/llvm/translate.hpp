@@ -22,6 +22,7 @@ struct ModuleEnv {
   std::vector<ValType> global_types;   ///< all globals, imports first
   std::vector<llvm::Function *> funcs; ///< defined functions (nullptr for imports)
   bool has_memory = false;
+  bool interruptible = false; ///< check ctx->interrupt at function entries and loop headers
 
   llvm::Type *type_of(ValType t) const;
   llvm::Type *results_type(const FuncType &ft) const; ///< void, one type, or a struct
@@ -70,6 +71,7 @@ private:
   void set_unreachable();
   void trap_if(llvm::Value *cond, TrapCode code);
   void emit_prologue();
+  void check_interrupt();
 
   // translate_ops.cpp
   bool numeric(const Instr &in);

@@ -51,6 +51,7 @@ void FuncTranslator::emit_prologue() {
       m_b.getInt64Ty(), m_b.CreateConstInBoundsGEP1_64(m_b.getInt8Ty(), m_ctx, kCtxStackLimit));
   auto *sp = m_b.CreatePtrToInt(m_b.CreateStackSave(), m_b.getInt64Ty());
   trap_if(m_b.CreateICmpULT(sp, limit), TrapCode::StackExhausted);
+  check_interrupt();
   for (size_t i = 0; i < m_type.params.size(); ++i)
     m_local_types.push_back(m_type.params[i]);
   for (const auto &[count, type] : m_body.locals)
@@ -104,6 +105,7 @@ void FuncTranslator::push_ctl(CtlKind kind, const BlockType &bt) {
     add_incoming(c.header_phis, c.params.size());
     m_b.CreateBr(c.header);
     m_b.SetInsertPoint(c.header);
+    check_interrupt();
     for (size_t i = 0; i < c.params.size(); ++i)
       m_stack[c.height + i] = c.header_phis[i];
   }
@@ -298,6 +300,20 @@ void FuncTranslator::op_call_indirect(uint32_t type, uint32_t table) {
       m_b.CreateCall(m_env.wasm_fn_type(ft), m_b.CreateExtractValue(callee, 0), args);
   ret->setTailCallKind(llvm::CallInst::TCK_NoTail);
   push_results(ret, ft);
+}
+
+/// The --timeout flag (set by the watchdog thread): a relaxed byte load, compiled in only when the
+/// engine has an interrupt flag, so unlimited runs pay nothing.
+void FuncTranslator::check_interrupt() {
+  if (!m_env.interruptible)
+    return;
+  auto *field = m_b.CreateConstInBoundsGEP1_64(m_b.getInt8Ty(), m_ctx, kCtxInterrupt);
+  auto *flag = m_b.CreateLoad(m_env.ptr(), field);
+  flag->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(m_env.ll, {}));
+  auto *set = m_b.CreateLoad(m_b.getInt8Ty(), flag);
+  set->setAtomic(llvm::AtomicOrdering::Monotonic);
+  set->setAlignment(llvm::Align(1));
+  trap_if(m_b.CreateICmpNE(set, m_b.getInt8(0)), TrapCode::Interrupted);
 }
 
 void FuncTranslator::trap_if(llvm::Value *cond, TrapCode code) {

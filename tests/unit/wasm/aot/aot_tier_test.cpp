@@ -2,10 +2,13 @@
 // text (guard-page faults, explicit checks, native stack exhaustion), host calls, W^X.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "../engine_fixture.hpp"
 #include "wasm/aot/aot.hpp"
@@ -128,7 +131,7 @@ TEST(AotTier, ExplicitTraps) {
             Value::i32(0x80000000));
   EXPECT_EQ(m.trap("unreachable"), "unreachable");
   EXPECT_EQ(m.call("indirect", {Value::i32(0)}).value().at(0), Value::i32(1));
-  EXPECT_EQ(m.trap("indirect", {Value::i32(1)}), "uninitialized element");
+  EXPECT_EQ(m.trap("indirect", {Value::i32(1)}), "uninitialized element 1"); // as the interpreter
   EXPECT_EQ(m.trap("indirect", {Value::i32(2)}), "undefined element");
   EXPECT_EQ(m.trap("bad_type", {Value::i32(0)}), "indirect call type mismatch");
   EXPECT_EQ(m.trap("recurse", {Value::i32(0)}), "call stack exhausted");
@@ -176,6 +179,34 @@ TEST(AotTier, HostCallsAndTrapsFromHost) {
   auto r = invoke(f.store, go, std::vector{Value::i32(99)});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "host says no");
+}
+
+// --timeout: with an interrupt flag, loop headers and function entries check it.
+TEST(AotTier, InterruptFlagEndsAnEndlessLoop) {
+  REQUIRE_AOT();
+  std::atomic<bool> flag{false};
+  Linkage linkage;
+  Store store{StoreLimits{.interrupt = &flag, .guard_regions = true}};
+  auto v = validate(std::move(*decode(wat(R"((module
+    (func (export "spin") (param i32) (result i32)
+      (loop (br_if 0 (local.get 0))) (i32.const 7))))"))));
+  ASSERT_TRUE(v);
+  auto code = compile(**v, CompileOptions{.interruptible = true});
+  ASSERT_TRUE(code) << code.error().message;
+  auto i = instantiate(
+      store, *v, [](auto, auto) { return std::optional<ExternVal>(); }, false);
+  ASSERT_TRUE(i);
+  ASSERT_TRUE(attach(store, **i, *code, linkage));
+  const uint32_t spin = (*i)->find_export("spin")->addr;
+  EXPECT_EQ(invoke(store, spin, std::vector{Value::i32(0)}).value().at(0), Value::i32(7));
+  std::thread setter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    flag = true;
+  });
+  auto r = invoke(store, spin, std::vector{Value::i32(1)}); // endless until the flag is set
+  setter.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "interrupted");
 }
 
 TEST(AotTier, CodeIsNeverWritableAndExecutable) {
