@@ -3,6 +3,7 @@
 #include "wasm/embed/confine.hpp"
 
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -62,6 +63,10 @@ Result<void> allow(scmp_filter_ctx ctx, std::string_view name) {
   int rc = 0;
   if (name == "ioctl(FIONREAD)") { // poll_oneoff's byte count, and no other ioctl
     rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_EQ, FIONREAD));
+  } else if (name == "mmap" || name == "mprotect") {
+    // W^X once confined (issue 14): compiled code is loaded before; no new executable mapping.
+    const int nr = name == "mmap" ? SCMP_SYS(mmap) : SCMP_SYS(mprotect);
+    rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
   } else if (name.ends_with("(self)")) {
     name.remove_suffix(6);
     const int nr = seccomp_syscall_resolve_name(std::string(name).c_str());

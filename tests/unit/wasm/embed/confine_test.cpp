@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
+
 #include "in_child.hpp"
 #include "wasm/embed/confine.hpp"
 
@@ -45,6 +47,27 @@ TEST(WasmConfine, ForbiddenSyscallsFailWithEperm) {
     timespec ts{};
     if (::clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
       return 17;
+    return 0;
+  });
+  EXPECT_EQ(rc, 0) << "child failed at check " << rc;
+}
+
+// W^X after confinement (issue 14): memory can be mapped and protected, never executable.
+TEST(WasmConfine, NoExecutableMappingOnceConfined) {
+  const int rc = in_child([] {
+    if (!confine_wasm_engine(ConfineOptions{}))
+      return 10;
+    void *p = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+      return 11;
+    if (::mprotect(p, 4096, PROT_READ) != 0)
+      return 12;
+    if (::mprotect(p, 4096, PROT_READ | PROT_EXEC) != -1 || errno != EPERM)
+      return 13;
+    if (::mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) !=
+            MAP_FAILED ||
+        errno != EPERM)
+      return 14;
     return 0;
   });
   EXPECT_EQ(rc, 0) << "child failed at check " << rc;
