@@ -52,6 +52,14 @@ std::optional<Trap> call_addr(AotContext *ctx, uint32_t addr, uint64_t *cells) {
   return std::nullopt;
 }
 
+/// Built in a function of its own: its temporaries are gone before raise_trap unwinds (a
+/// longjmp skips the destructors of the frame it leaves).
+Trap uninitialized_element(uint32_t elem) {
+  return Trap{std::string(isobox::wasm::trap_text::kUninitializedElement) + " " +
+                  std::to_string(elem),
+              std::nullopt};
+}
+
 void bounds(uint64_t offset, uint64_t n, uint64_t size, TrapCode code) {
   if (offset + n > size)
     raise_trap(code);
@@ -82,9 +90,7 @@ IsoboxAotCallee isobox_aot_resolve_indirect(AotContext *ctx, uint32_t table, uin
     raise_trap(TrapCode::UndefinedElement);
   const uint64_t ref = elems[elem];
   if (ref == isobox::wasm::kNullRef) // with the index, as the interpreter says it
-    raise_trap(Trap{std::string(isobox::wasm::trap_text::kUninitializedElement) + " " +
-                        std::to_string(elem),
-                    std::nullopt});
+    raise_trap(uninitialized_element(elem));
   const auto addr = static_cast<uint32_t>(ref);
   if (ctx->store->func_ptr(addr)->type_id != ctx->inst->type_ids[type])
     raise_trap(TrapCode::IndirectMismatch);
