@@ -22,8 +22,9 @@ std::string unescape_mountinfo(std::string_view field);
 
 /// Atomically replaces `path` with `text` (mode `mode`): a temp file with a random name in the same
 /// directory, created exclusively (O_EXCL: a planted file or symlink is never opened or followed),
-/// fsync'd, then renamed over `path` (a symlink at `path` is replaced, not followed) and the
-/// directory fsync'd: a reader never sees part of a file. Nothing is left on error.
+/// then renamed over `path` (a symlink at `path` is replaced, not followed): a reader, or a writer
+/// killed at any point, never leaves part of a file under `path`. Not fsync'd (the records it
+/// writes need not survive a power loss). Nothing is left on error.
 Result<> replace_file(const std::string &path, const std::string &text, unsigned mode);
 
 } // namespace isobox

@@ -49,7 +49,7 @@ Result<> validate_id(const std::string &id);
 /// <root>/<id>.
 std::string state_dir(const std::string &root, const std::string &id);
 
-/// Writes state.json atomically (temp file + fsync + rename).
+/// Writes state.json atomically (temp file + rename).
 Result<> save_state(const ContainerState &state);
 
 /// Makes <root>/<id> holding `state`'s record in one step (a temp dir renamed into place), so a
