@@ -10,6 +10,8 @@
 #include <sstream>
 #include <unistd.h>
 
+#include <vector>
+
 namespace isobox::eval::audit {
 
 namespace fs = std::filesystem;
@@ -29,8 +31,9 @@ std::string link(const std::string &path) {
   return ec ? "" : target.string();
 }
 
-// Empty child cgroups of this run's isobox-eval-<pid>-* parents (rmdir refuses non-empty ones).
-void remove_orphan_cgroups() {
+// This run's isobox-eval-<pid>-* cgroup parents, in every hierarchy (v1 controllers and named ones
+// are directories of /sys/fs/cgroup; a cgroup2 mounted there has them at its root).
+std::vector<fs::path> own_cgroup_parents() {
   const std::string prefix = fmt::format("isobox-eval-{}-", ::getpid());
   std::error_code ec;
   std::vector<fs::path> parents;
@@ -42,10 +45,30 @@ void remove_orphan_cgroups() {
       if (dir.path().filename().string().starts_with(prefix))
         parents.push_back(dir.path());
   }
-  for (const auto &parent : parents)
+  return parents;
+}
+
+// Empty child cgroups of this run's parents (rmdir refuses non-empty ones).
+void remove_orphan_cgroups() {
+  std::error_code ec;
+  for (const auto &parent : own_cgroup_parents())
     for (const auto &child : fs::directory_iterator(parent, ec))
       if (child.is_directory(ec))
         ::rmdir(child.path().c_str());
+}
+
+// A process left in one of this run's container cgroups: a container's init that outlived its
+// killed runtime. A Wasm container's init shows isobox's own argv, not the guest's, so the nonce
+// search alone misses it.
+pid_t survivor_in_own_cgroups() {
+  std::error_code ec;
+  for (const auto &parent : own_cgroup_parents())
+    for (const auto &child : fs::directory_iterator(parent, ec)) {
+      std::ifstream procs(child.path() / "cgroup.procs");
+      if (pid_t pid = 0; procs >> pid && pid > 0)
+        return pid;
+    }
+  return -1;
 }
 
 std::string tracer_of(pid_t pid) {
@@ -124,7 +147,9 @@ std::string effect_after(const Scenario &s, HostEnv &host, const Observation &ob
     return host.listener_effect();
   if (c.kind == "no_survivor") {
     ::sleep(1);
-    const pid_t left = find_by_nonce(host.nonce());
+    pid_t left = find_by_nonce(host.nonce());
+    if (left <= 0)
+      left = survivor_in_own_cgroups();
     if (left <= 0)
       return "";
     ::kill(left, SIGKILL);
