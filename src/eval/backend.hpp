@@ -69,6 +69,7 @@ std::unique_ptr<Backend> make_isobox_container_backend();
 std::unique_ptr<Backend> make_runc_backend();
 std::unique_ptr<Backend> make_crun_backend();
 std::unique_ptr<Backend> make_isobox_wasm_backend();
+std::unique_ptr<Backend> make_isobox_wasm_aot_backend();
 std::unique_ptr<Backend> make_isobox_wasm_container_backend();
 std::unique_ptr<Backend> make_node_wasi_backend();
 

@@ -1,4 +1,5 @@
-// Backend "isobox-wasm": the workload's .wasm in isobox's own engine (`isobox wasm run`).
+// Backends "isobox-wasm" and "isobox-wasm-aot": the workload's .wasm in isobox's own engine
+// (`isobox wasm run`), interpreter tier or LLVM tier (`--tier aot`).
 #include <chrono>
 #include <filesystem>
 
@@ -10,7 +11,8 @@ namespace {
 
 class IsoboxWasmBackend final : public Backend {
 public:
-  IsoboxWasmBackend() : Backend(BackendInfo{.name = "isobox-wasm", .kind = "wasm"}) {}
+  IsoboxWasmBackend(const std::string &name, wasm::Tier tier)
+      : Backend(BackendInfo{.name = name, .kind = "wasm"}), m_tier(tier) {}
 
   Result<void> prepare(const BackendEnv &env) override {
     m_env = env;
@@ -19,21 +21,24 @@ public:
     if (!std::filesystem::exists(env.workload_dir + "/hello.wasm"))
       return make_error("workloads were not compiled to wasm32-wasi (clang-14 or wasi-libc "
                         "missing at build time)");
-    m_dir = env.work_dir + "/io-isobox-wasm";
+    m_dir = env.work_dir + "/io-" + name();
     std::error_code ec;
     std::filesystem::create_directories(m_dir, ec);
-    m_info.version = first_output_line({env.isobox, "--version"}) + " (interpreter)";
-    m_info.command = env.isobox + " wasm run --dir " + m_dir + "::/data " + env.workload_dir +
-                     "/{workload}.wasm {args}";
+    m_info.version = first_output_line({env.isobox, "--version"}) +
+                     (aot() ? " (aot tier, LLVM)" : " (interpreter)");
+    m_info.command = env.isobox + " wasm run" + (aot() ? " --tier aot" : "") + " --dir " + m_dir +
+                     "::/data " + env.workload_dir + "/{workload}.wasm {args}";
     m_info.memory_method =
         "wait4 ru_maxrss of the engine process (one run under the rusage_exec probe)";
-    return trial_run(*this);
+    return trial_run(*this); // a tier not built in fails here: the backend is skipped with why
   }
 
   Result<Command> command(const RunSpec &run) override {
-    Command cmd{{m_env.isobox, "wasm", "run", "--dir", m_dir + "::/data",
-                 m_env.workload_dir + "/" + run.workload + ".wasm"},
-                ""};
+    Command cmd{{m_env.isobox, "wasm", "run"}, ""};
+    if (aot())
+      cmd.argv.insert(cmd.argv.end(), {"--tier", "aot"});
+    cmd.argv.insert(cmd.argv.end(), {"--dir", m_dir + "::/data",
+                                     m_env.workload_dir + "/" + run.workload + ".wasm"});
     for (auto &a : substitute_dir(run.args, "/data"))
       cmd.argv.push_back(a);
     return cmd;
@@ -49,6 +54,7 @@ public:
     request.bytes =
         ISOBOX_TRY(wasm::embed::read_module_file(m_env.workload_dir + "/" + workload + ".wasm"));
     request.confine = false;
+    request.tier = m_tier;
     auto ready = t0;
     request.entry = [&ready](wasm::Engine &,
                              wasm::InstanceId) -> Result<wasm::embed::InvokeResult> {
@@ -61,6 +67,9 @@ public:
   }
 
 private:
+  bool aot() const { return m_tier == wasm::Tier::Aot; }
+
+  wasm::Tier m_tier;
   BackendEnv m_env;
   std::string m_dir;
 };
@@ -68,7 +77,11 @@ private:
 } // namespace
 
 std::unique_ptr<Backend> make_isobox_wasm_backend() {
-  return std::make_unique<IsoboxWasmBackend>();
+  return std::make_unique<IsoboxWasmBackend>("isobox-wasm", wasm::Tier::Interp);
+}
+
+std::unique_ptr<Backend> make_isobox_wasm_aot_backend() {
+  return std::make_unique<IsoboxWasmBackend>("isobox-wasm-aot", wasm::Tier::Aot);
 }
 
 } // namespace isobox::eval

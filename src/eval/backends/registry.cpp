@@ -13,6 +13,7 @@ std::vector<std::unique_ptr<Backend>> make_backends() {
   all.push_back(make_runc_backend());
   all.push_back(make_crun_backend());
   all.push_back(make_isobox_wasm_backend());
+  all.push_back(make_isobox_wasm_aot_backend());
   all.push_back(make_isobox_wasm_container_backend());
   all.push_back(make_node_wasi_backend());
   return all;
