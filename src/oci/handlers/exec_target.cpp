@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "oci/handlers/wasm_detect.hpp"
 #include "oci/handlers/wasm_handler.hpp"
 #include "oci/linux/process_setup.hpp"
 
@@ -36,11 +37,24 @@ Error explain_missing(const Spec &container, const Process &process, Error error
                ENOENT};
 }
 
+// An exec'd program is named by whoever runs `exec` (kubectl exec, a debugging shell), not by the
+// image: a forcing annotation counts as its -smart form, so a `.wasm` (or a file with the module
+// header) runs in the engine and a native program of the rootfs is exec'd.
+void soften_forcing_annotations(std::map<std::string, std::string> &annotations) {
+  if (auto it = annotations.find(kHandlerAnnotation);
+      it != annotations.end() && it->second == "wasm")
+    it->second = "wasm-smart";
+  if (auto it = annotations.find(kVariantAnnotation);
+      it != annotations.end() && it->second == "compat")
+    it->second = "compat-smart";
+}
+
 } // namespace
 
 Result<ExecTarget> resolve_exec_target(const Spec &container, const Process &process) {
   ExecTarget target{.spec = container, .handler = nullptr, .path = {}};
   target.spec.process = process;
+  soften_forcing_annotations(target.spec.annotations);
   auto handler = select_handler(target.spec);
   if (!handler)
     return std::unexpected(explain_missing(container, process, handler.error()));

@@ -290,6 +290,33 @@ test_wasm_exec() {
   expect_no_match "$(cat "$WORK/err")" 'Wasm' "native container, missing program"
 }
 
+# exec into a container whose annotation forces Wasm (run.oci.handler=wasm, or a pod's
+# module.wasm.image/variant=compat): the forcing is for the container's own process; an exec'd
+# native program of the rootfs is exec'd (kubectl exec of a debugging tool), a module still runs.
+test_wasm_exec_forced() {
+  local key value
+  for key in run.oci.handler module.wasm.image/variant; do
+    value=wasm
+    [[ $key == run.oci.handler ]] || value=compat
+    wasm_bundle
+    args /probe.wasm spin
+    cfg ".annotations[\"$key\"] = \"$value\""
+    create_container
+    rt start "$CID" || fail "start failed"
+    wait_status running
+    RC=0
+    OUT=$(rt exec "$CID" /bin/echo native 2>&1) || RC=$?
+    expect_eq "$OUT" native "$key=$value: a native program of the rootfs"
+    RC=0
+    OUT=$(rt exec "$CID" /probe.wasm args one 2>&1) || RC=$?
+    expect_eq "$OUT" $'arg0=/probe.wasm\narg1=args\narg2=one' "$key=$value: an exec'd module"
+    rt kill "$CID" KILL || fail "kill failed"
+    wait_status stopped 5
+    rt delete "$CID" || fail "delete failed"
+    expect_nothing_left "$CID"
+  done
+}
+
 # `--debug` prints where a Wasm container's startup goes (docs/wasm-containers.md "Startup"): one
 # "startup:" line per phase, in order, the module validated before the init reports ready.
 test_wasm_startup_phases() {
