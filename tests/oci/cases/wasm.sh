@@ -126,7 +126,10 @@ test_wasm_container_around_engine() {
   expect_eq "$OUT" "mkdir=ok" "mkdir without a profile"
 }
 
-# create / start / state / kill / delete of a Wasm container.
+# CPU ticks (utime + stime) a process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# create / start / state / ps / pause / resume / kill / delete of a Wasm container.
 test_wasm_lifecycle() {
   wasm_bundle
   args /probe.wasm spin
@@ -134,6 +137,19 @@ test_wasm_lifecycle() {
   expect_eq "$(state_field status)" created "status after create"
   rt start "$CID" || fail "start failed"
   wait_status running
+  local pid a b
+  pid=$(state_field pid)
+  expect_eq "$(rt ps --format json "$CID" | jq -r '.[]')" "$pid" "ps lists the engine"
+  rt pause "$CID" || fail "pause failed"
+  wait_status paused
+  a=$(cpu_ticks "$pid")
+  sleep 0.5
+  b=$(cpu_ticks "$pid")
+  expect_eq "$b" "$a" "CPU ticks of the paused guest"
+  rt resume "$CID" || fail "resume failed"
+  wait_status running
+  sleep 0.5
+  (($(cpu_ticks "$pid") > b)) || fail "the resumed guest does not run"
   rt kill "$CID" KILL || fail "kill failed"
   wait_status stopped 5
   rt delete "$CID" || fail "delete failed"
