@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   # build
   g++ cmake ninja-build pkg-config clang-format clang-tidy
-  libfmt-dev nlohmann-json3-dev libcli11-dev libseccomp-dev libsystemd-dev libgtest-dev libgmock-dev
+  libfmt-dev nlohmann-json3-dev libcli11-dev libseccomp-dev libssl-dev libsystemd-dev libgtest-dev libgmock-dev
   libbenchmark-dev
   llvm-14-dev llvm-19-dev lld-19
   # wasm test inputs and references

@@ -14,10 +14,10 @@
 #include "wasm/aot/native_call.hpp"
 
 namespace isobox::wasm::aot {
-namespace {
+namespace {} // namespace
 
 /// The plug-in: $ISOBOX_AOT_PLUGIN, else beside the executable, else where the build put it.
-std::optional<std::string> plugin_path() {
+std::optional<std::string> compiler_plugin_path() {
   std::vector<std::string> paths;
   if (const char *env = std::getenv("ISOBOX_AOT_PLUGIN"))
     paths.emplace_back(env);
@@ -35,12 +35,14 @@ std::optional<std::string> plugin_path() {
   return std::nullopt;
 }
 
+namespace {
+
 /// dlopen()s the plug-in on first use (libLLVM is loaded only then).
 Result<CompileFn> load_plugin() {
   static CompileFn fn = nullptr;
   if (fn)
     return fn;
-  const auto path = plugin_path();
+  const auto path = compiler_plugin_path();
   if (!path)
     return make_error("aot: the LLVM compiler plug-in (libisobox_aot_llvm.so) is not installed");
   void *h = dlopen(path->c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -100,25 +102,30 @@ void *resolve_symbol(std::string_view name) {
 
 } // namespace
 
-bool available() { return plugin_path().has_value(); }
+bool available() { return compiler_plugin_path().has_value(); }
 
 Result<void> load_compiler() {
   ISOBOX_TRY(load_plugin());
   return {};
 }
 
-Result<std::shared_ptr<const AotModule>> compile(const ValidatedModule &vm,
-                                                 const CompileOptions &options) {
+Result<CompiledObject> compile_object(const ValidatedModule &vm, const CompileOptions &options) {
   const CompileFn fn = ISOBOX_TRY(load_plugin());
   CompileOutput out;
   const auto t0 = std::chrono::steady_clock::now();
   if (!fn(&vm.module, &options, &out))
     return make_error("aot: {}", out.error);
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - t0;
+  return CompiledObject{std::move(out.object), took.count()};
+}
+
+namespace {
+
+Result<std::shared_ptr<AotModule>> load_module_code(const ValidatedModule &vm,
+                                                    std::span<const uint8_t> object) {
   auto mod = std::make_shared<AotModule>();
-  mod->compile_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  mod->object_bytes = out.object.size();
-  mod->code = ISOBOX_TRY(load_object(out.object, resolve_symbol));
+  mod->object_bytes = object.size();
+  mod->code = ISOBOX_TRY(load_object(object, resolve_symbol));
   register_code(mod->code.code_begin(), mod->code.code_end());
   const size_t nfuncs = vm.func_types.size();
   mod->entries.assign(nfuncs, nullptr);
@@ -131,7 +138,22 @@ Result<std::shared_ptr<const AotModule>> compile(const ValidatedModule &vm,
   }
   for (uint32_t t = 0; t < vm.module.types.size(); ++t)
     mod->thunks.push_back(mod->code.symbol(thunk_symbol(t)));
-  return std::shared_ptr<const AotModule>(std::move(mod));
+  return mod;
+}
+
+} // namespace
+
+Result<std::shared_ptr<const AotModule>> load_code(const ValidatedModule &vm,
+                                                   std::span<const uint8_t> object) {
+  return ISOBOX_TRY(load_module_code(vm, object));
+}
+
+Result<std::shared_ptr<const AotModule>> compile(const ValidatedModule &vm,
+                                                 const CompileOptions &options) {
+  const CompiledObject compiled = ISOBOX_TRY(compile_object(vm, options));
+  auto loaded = ISOBOX_TRY(load_module_code(vm, compiled.object));
+  loaded->compile_ms = compiled.compile_ms;
+  return std::shared_ptr<const AotModule>(std::move(loaded));
 }
 
 AotModule::~AotModule() {

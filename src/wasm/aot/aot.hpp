@@ -3,6 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "common/error.hpp"
@@ -47,8 +50,27 @@ struct Linkage {
 /// Whether this build has the LLVM tier (the compiler plug-in was built).
 bool available();
 
+/// Where the compiler plug-in is ($ISOBOX_AOT_PLUGIN, beside the executable, the build's path).
+std::optional<std::string> compiler_plugin_path();
+
 /// Loads the compiler plug-in (and libLLVM) now: before the engine confines its file access.
 Result<void> load_compiler();
+
+/// An ELF object the plug-in emitted for a module, and how long it took.
+struct CompiledObject {
+  std::vector<uint8_t> object;
+  double compile_ms = 0;
+};
+
+/// Compiles `module` to an object without loading it (what the code cache stores). Loads the
+/// plug-in (and libLLVM) if it is not loaded yet.
+Result<CompiledObject> compile_object(const ValidatedModule &module,
+                                      const CompileOptions &options = {});
+
+/// Loads an object compiled from `module` (by compile_object, now or in an earlier process): no
+/// LLVM involved. The object must come from `module` with this build (the code cache's key).
+Result<std::shared_ptr<const AotModule>> load_code(const ValidatedModule &module,
+                                                   std::span<const uint8_t> object);
 
 /// Compiles and loads `module`. Errors: the plug-in cannot be loaded, or the module uses what the
 /// tier does not translate yet.
