@@ -4,13 +4,16 @@
 # control), builds the test images locally with umoci (a busybox-static "pause" image, a busybox
 # sidecar image, the Wasm probe image, hello-world images) and generates the CRI Python stubs from
 # ../shared/testdata/cri/api.proto with Debian's protoc + grpc plugin.
-# Needs: ISOBOX_BIN, PROBE (the native probe; probe.wasm beside it). Sets D, SOCK, STUBS.
+# Needs: ISOBOX_BIN, PROBE (the native probe; probe.wasm beside it). Sets D, SOCK, STUBS and
+# CRI_CGROUP.
+# The containerd itself is tests/lib/containerd.sh's (CTRD_KEEP=1 keeps the temp dir).
 # Callers exit 77 (skip) through cri_skip when something this needs is absent.
 
 cri_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cri_src=$(cd "$cri_here/../.." && pwd)
 CRI_NS=k8s.io
-CONTAINERD_PID=
+# shellcheck source=../lib/containerd.sh
+source "$cri_here/../lib/containerd.sh"
 
 cri_skip() {
   echo "SKIP: $*"
@@ -33,6 +36,7 @@ cri_find_testdata() {
   cri_skip "no ../shared/testdata/cri/api.proto beside $cri_src"
 }
 
+# What every CRI test needs; cri_setup adds the binaries under test.
 cri_check_tools() {
   [[ $(id -u) == 0 ]] || cri_skip "the CRI test needs root"
   local tool
@@ -43,8 +47,6 @@ cri_check_tools() {
     cri_skip "golang-github-gogo-protobuf-dev not installed"
   /usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null ||
     cri_skip "python3-grpcio / python3-protobuf not installed"
-  [[ -x $ISOBOX_BIN ]] || cri_skip "isobox $ISOBOX_BIN not built"
-  [[ -x $PROBE && -f $(dirname "$PROBE")/probe.wasm ]] || cri_skip "probe/probe.wasm not built"
   cri_find_testdata
 }
 
@@ -83,19 +85,8 @@ EOF
 cri_write_config() {
   mkdir -p "$D/cni-conf"
   cri_write_cni
-  cat >"$D/config.toml" <<EOF
-version = 2
-root = "$D/root"
-state = "$D/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[debug]
-  address = "$D/debug.sock"
+  ctrd_write_config cri
+  cat >>"$D/config.toml" <<EOF
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "isobox.test/pause:cri"
   disable_apparmor = true
@@ -117,19 +108,11 @@ EOF
   cri_isobox_snippet >>"$D/config.toml"
 }
 
-cri_ctr() { timeout -k 5 60 ctr -a "$SOCK" -n "$CRI_NS" "$@"; }
+cri_ctr() { ctrd_ctr "$CRI_NS" "$@"; }
 
 cri_start_containerd() {
   cri_write_config
-  containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
-  CONTAINERD_PID=$!
-  local tries=150
-  while ((tries-- > 0)); do
-    cri_ctr version >/dev/null 2>&1 && return 0
-    kill -0 "$CONTAINERD_PID" 2>/dev/null || cri_fail "containerd exited"
-    sleep 0.1
-  done
-  cri_fail "containerd did not come up"
+  ctrd_start || cri_fail "containerd did not start"
 }
 
 # cri_image NAME CMD... : an image of $D/rootfs-NAME (already filled) with the given cmd, imported
@@ -195,39 +178,27 @@ cri_remove_runtime_states() {
 }
 
 cri_cleanup() {
-  local p m
-  if [[ -n $CONTAINERD_PID ]]; then
-    kill "$CONTAINERD_PID" 2>/dev/null
-    wait "$CONTAINERD_PID" 2>/dev/null
-  fi
-  # shims of this containerd (they outlive it) and whatever else was started with our socket path
-  for p in /proc/[0-9]*; do
-    grep -qzF -- "$SOCK" "$p/cmdline" 2>/dev/null && kill -9 "${p#/proc/}" 2>/dev/null
-  done
-  # container processes left in our cgroup parent (only after a failure)
-  for p in /sys/fs/cgroup/*/"$CRI_CGROUP"; do
-    [[ -d $p ]] && find "$p" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -9
-  done
-  sleep 0.1
+  ctrd_stop
   cri_remove_runtime_states
-  for m in $(awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
-    umount -l "$m" 2>/dev/null
-  done
-  for p in /sys/fs/cgroup/*/"$CRI_CGROUP" /sys/fs/cgroup/"$CRI_CGROUP"; do
-    [[ -d $p ]] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null
-  done
   [[ -n ${CNI_BRIDGE:-} ]] && ip link del "$CNI_BRIDGE" 2>/dev/null
-  [[ -n ${CRI_KEEP:-} ]] && echo "kept $D" || rm -rf "$D"
+  ctrd_remove
 }
 
-# cri_setup: everything up to a serving containerd with the images imported.
-cri_setup() {
-  cri_check_tools
-  D=$(mktemp -d /tmp/isobox-cri.XXXXXX)
-  SOCK=$D/containerd.sock
-  CRI_CGROUP=isobox-cri-$$
+# cri_start NAME: a temp dir /tmp/NAME.* and cgroup parent NAME-PID (removed at exit), the CRI
+# stubs and a serving containerd.
+cri_start() {
+  CRI_CGROUP=$1-$$
+  ctrd_new "$1" "$CRI_CGROUP"
   trap 'rc=$?; cri_cleanup; exit $rc' EXIT
   cri_gen_stubs
   cri_start_containerd
+}
+
+# cri_setup: everything up to a serving containerd with the test images imported.
+cri_setup() {
+  cri_check_tools
+  [[ -x $ISOBOX_BIN ]] || cri_skip "isobox $ISOBOX_BIN not built"
+  [[ -x $PROBE && -f $(dirname "$PROBE")/probe.wasm ]] || cri_skip "probe/probe.wasm not built"
+  cri_start isobox-cri
   cri_build_images
 }

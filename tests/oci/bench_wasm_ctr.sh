@@ -23,50 +23,14 @@ for tool in hyperfine containerd ctr containerd-shim-runc-v2 umoci clang-14 gcc 
   command -v $tool >/dev/null || { echo "bench_wasm_ctr: $tool missing" >&2; exit 77; }
 done
 isobox=$(realpath "$isobox")
-D=$(mktemp -d /tmp/isobox-wasmctr.XXXXXX)
-SOCK=$D/containerd.sock
+# shellcheck source=../lib/containerd.sh
+source "$here/../lib/containerd.sh"
 NS=isobox-wasmctr-$$
-CONTAINERD_PID=
-cleanup() {
-  if [[ -n $CONTAINERD_PID ]]; then
-    kill "$CONTAINERD_PID" 2>/dev/null || true
-    wait "$CONTAINERD_PID" 2>/dev/null || true
-  fi
-  local p m
-  for p in /proc/[0-9]*; do # shims of this containerd outlive it
-    grep -qzF -- "$SOCK" "$p/cmdline" 2>/dev/null && kill -9 "${p#/proc/}" 2>/dev/null || true
-  done
-  for m in $(awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
-    umount -l "$m" 2>/dev/null || true
-  done
-  for p in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
-    [[ -d $p ]] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-  done
-  rm -rf "$D"
-}
-trap cleanup EXIT
-c() { timeout -k 5 60 ctr -a "$SOCK" -n "$NS" "$@"; }
-
-cat >"$D/config.toml" <<TOML
-version = 2
-root = "$D/root"
-state = "$D/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.tracing.processor.v1.otlp",
-  "io.containerd.internal.v1.tracing"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[debug]
-  address = "$D/debug.sock"
-TOML
-containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
-CONTAINERD_PID=$!
-for ((tries = 100; tries > 0; tries--)); do
-  c version >/dev/null 2>&1 && break
-  sleep 0.1
-done
-((tries > 0)) || { echo "bench_wasm_ctr: containerd did not come up" >&2; exit 1; }
+ctrd_new isobox-wasmctr "$NS"
+trap 'ctrd_stop; ctrd_remove' EXIT
+c() { ctrd_ctr "$NS" "$@"; }
+ctrd_write_config
+ctrd_start || { echo "bench_wasm_ctr: containerd did not start" >&2; exit 1; }
 
 printf '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n' >"$D/hello.c"
 gcc -static -O2 -o "$D/hello.native" "$D/hello.c"

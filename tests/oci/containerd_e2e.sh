@@ -13,6 +13,8 @@ RUNTIME=$1
 RUNTIME_BIN=$2
 PROBE=$3
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib/containerd.sh
+source "$here/../lib/containerd.sh"
 
 skip() {
   echo "SKIP: $*"
@@ -25,13 +27,11 @@ done
 [[ -x $RUNTIME_BIN ]] || command -v "$RUNTIME_BIN" >/dev/null || skip "runtime $RUNTIME_BIN missing"
 [[ -x $PROBE ]] || skip "probe $PROBE not built"
 
-D=$(mktemp -d /tmp/isobox-ctrd.XXXXXX)
-SOCK=$D/containerd.sock
 NS=isobox-e2e-$$
+ctrd_new isobox-ctrd "$NS"
 IMAGE=isobox.test/busybox:latest
 WASM_IMAGE=isobox.test/wasm:latest
 WASM_PROBE=$(dirname "$PROBE")/probe.wasm
-CONTAINERD_PID=
 
 fail() {
   echo "FAIL: $*" >&2
@@ -39,10 +39,10 @@ fail() {
   tail -n 20 "$D/containerd.log" >&2 2>/dev/null
   exit 1
 }
-c() { timeout -k 5 60 ctr -a "$SOCK" -n "$NS" "$@"; }
+c() { ctrd_ctr "$NS" "$@"; }
 
 cleanup() {
-  local rc=$? id p m
+  local rc=$? id
   if [[ -S $SOCK ]]; then
     for id in $(c task ls -q 2>/dev/null); do
       c task kill -s SIGKILL "$id" >/dev/null 2>&1
@@ -52,21 +52,8 @@ cleanup() {
     for id in $(c containers ls -q 2>/dev/null); do c containers delete "$id" >/dev/null 2>&1; done
     c images rm "$IMAGE" "$WASM_IMAGE" >/dev/null 2>&1
   fi
-  if [[ -n $CONTAINERD_PID ]]; then
-    kill "$CONTAINERD_PID" 2>/dev/null
-    wait "$CONTAINERD_PID" 2>/dev/null
-  fi
-  # shims of this containerd (they outlive it) and anything else started with our socket path
-  for p in /proc/[0-9]*; do
-    grep -qzF -- "$SOCK" "$p/cmdline" 2>/dev/null && kill -9 "${p#/proc/}" 2>/dev/null
-  done
-  for m in $(awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
-    umount -l "$m" 2>/dev/null
-  done
-  for p in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
-    [[ -d $p ]] && find "$p" -depth -type d -exec rmdir {} \; 2>/dev/null
-  done
-  rm -rf "$D"
+  ctrd_stop
+  ctrd_remove
   if ((rc != 0)) && [[ $RUNTIME == isobox ]] &&
     grep -Eq '^[[:space:]]*containerd([[:space:]]|#|$)' "$here/expected_failures.txt"; then
     echo "XFAIL: containerd is listed in expected_failures.txt for isobox (exit $rc)"
@@ -77,30 +64,8 @@ cleanup() {
 trap cleanup EXIT
 
 start_containerd() {
-  cat >"$D/config.toml" <<EOF
-version = 2
-root = "$D/root"
-state = "$D/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
-  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp",
-  "io.containerd.internal.v1.tracing"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[debug]
-  address = "$D/debug.sock"
-EOF
-  containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
-  CONTAINERD_PID=$!
-  local tries=100
-  while ((tries-- > 0)); do
-    c version >/dev/null 2>&1 && return 0
-    kill -0 "$CONTAINERD_PID" 2>/dev/null || fail "containerd exited"
-    sleep 0.1
-  done
-  fail "containerd did not come up"
+  ctrd_write_config
+  ctrd_start || fail "containerd did not start"
 }
 
 # An OCI image (layout tarred as an archive) of busybox-static + the probe, cmd /probe info.
