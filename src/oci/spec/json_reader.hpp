@@ -1,6 +1,7 @@
 // Typed, path-tracking reads from nlohmann::json for the spec parser (errors name the field).
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -115,9 +116,22 @@ inline void opt_bool(const nlohmann::json &o, std::string_view key, const std::s
     out = as_bool(*v, child(path, key));
 }
 
+inline void opt_bool(const nlohmann::json &o, std::string_view key, const std::string &path,
+                     std::optional<bool> &out) {
+  if (const auto *v = member(o, key))
+    out = as_bool(*v, child(path, key));
+}
+
 template <typename T>
 void opt_int(const nlohmann::json &o, std::string_view key, const std::string &path,
              std::optional<T> &out) {
+  if (const auto *v = member(o, key))
+    out = as_int<T>(*v, child(path, key));
+}
+
+/// For integer fields whose absence means their default (a device's major, a rate, ...).
+template <std::integral T>
+void opt_int(const nlohmann::json &o, std::string_view key, const std::string &path, T &out) {
   if (const auto *v = member(o, key))
     out = as_int<T>(*v, child(path, key));
 }
@@ -126,6 +140,14 @@ inline void opt_strings(const nlohmann::json &o, std::string_view key, const std
                         std::vector<std::string> &out) {
   if (const auto *v = member(o, key))
     out = as_strings(*v, child(path, key));
+}
+
+/// Parses member `key` with `fn(member, path)` into `out` (a section object, a string map).
+template <typename T, typename Fn>
+void opt_object(const nlohmann::json &o, std::string_view key, const std::string &path, T &out,
+                Fn fn) {
+  if (const auto *v = member(o, key))
+    out = fn(*v, child(path, key));
 }
 
 /// Parses each element of array member `key` with `fn(element, path)`.

@@ -12,11 +12,8 @@ namespace {
 User parse_user(const nlohmann::json &v, const std::string &path) {
   expect_object(v, path);
   User u;
-  std::optional<uint32_t> uid, gid;
-  opt_int(v, "uid", path, uid);
-  opt_int(v, "gid", path, gid);
-  u.uid = uid.value_or(0);
-  u.gid = gid.value_or(0);
+  opt_int(v, "uid", path, u.uid);
+  opt_int(v, "gid", path, u.gid);
   opt_int(v, "umask", path, u.umask);
   opt_array(v, "additionalGids", path, u.additional_gids,
             [](const nlohmann::json &g, const std::string &p) { return as_int<uint32_t>(g, p); });
@@ -88,28 +85,36 @@ Hooks parse_hooks(const nlohmann::json &v, const std::string &path) {
   return h;
 }
 
+Root parse_root(const nlohmann::json &v, const std::string &path) {
+  expect_object(v, path);
+  Root r;
+  opt_string(v, "path", path, r.path);
+  opt_bool(v, "readonly", path, r.readonly);
+  return r;
+}
+
+ConsoleSize parse_console_size(const nlohmann::json &v, const std::string &path) {
+  expect_object(v, path);
+  ConsoleSize c;
+  opt_int(v, "height", path, c.height);
+  opt_int(v, "width", path, c.width);
+  return c;
+}
+
 Spec parse_spec_object(const nlohmann::json &v) {
   expect_object(v, "");
   Spec s;
   opt_string(v, "ociVersion", "", s.oci_version);
   if (s.oci_version.empty())
     fail("ociVersion", "missing");
-  if (const auto *r = member(v, "root")) {
-    expect_object(*r, "root");
-    opt_string(*r, "path", "root", s.root.path);
-    opt_bool(*r, "readonly", "root", s.root.readonly);
-  }
-  if (const auto *p = member(v, "process"))
-    s.process = parse_process_object(*p, "process");
+  opt_object(v, "root", "", s.root, parse_root);
+  opt_object(v, "process", "", s.process, parse_process_object);
   opt_string(v, "hostname", "", s.hostname);
   opt_string(v, "domainname", "", s.domainname);
   opt_array(v, "mounts", "", s.mounts, parse_mount);
-  if (const auto *h = member(v, "hooks"))
-    s.hooks = parse_hooks(*h, "hooks");
-  if (const auto *a = member(v, "annotations"))
-    s.annotations = as_string_map(*a, "annotations");
-  if (const auto *l = member(v, "linux"))
-    s.linux = parse_linux(*l, "linux");
+  opt_object(v, "hooks", "", s.hooks, parse_hooks);
+  opt_object(v, "annotations", "", s.annotations, as_string_map);
+  opt_object(v, "linux", "", s.linux, parse_linux);
   return s;
 }
 
@@ -119,21 +124,12 @@ Process parse_process_object(const nlohmann::json &v, const std::string &path) {
   expect_object(v, path);
   Process p;
   opt_bool(v, "terminal", path, p.terminal);
-  if (const auto *cs = member(v, "consoleSize")) {
-    std::string cp = child(path, "consoleSize");
-    expect_object(*cs, cp);
-    std::optional<unsigned> h, w;
-    opt_int(*cs, "height", cp, h);
-    opt_int(*cs, "width", cp, w);
-    p.console_size = ConsoleSize{h.value_or(0), w.value_or(0)};
-  }
-  if (const auto *u = member(v, "user"))
-    p.user = parse_user(*u, child(path, "user"));
+  opt_object(v, "consoleSize", path, p.console_size, parse_console_size);
+  opt_object(v, "user", path, p.user, parse_user);
   opt_strings(v, "args", path, p.args);
   opt_strings(v, "env", path, p.env);
   opt_string(v, "cwd", path, p.cwd);
-  if (const auto *c = member(v, "capabilities"))
-    p.capabilities = parse_caps(*c, child(path, "capabilities"));
+  opt_object(v, "capabilities", path, p.capabilities, parse_caps);
   opt_array(v, "rlimits", path, p.rlimits, parse_rlimit);
   opt_bool(v, "noNewPrivileges", path, p.no_new_privileges);
   opt_string(v, "apparmorProfile", path, p.apparmor_profile);

@@ -88,10 +88,8 @@ LinuxMemory parse_memory(const nlohmann::json &v, const std::string &path) {
   opt_int(v, "kernel", path, m.kernel);
   opt_int(v, "kernelTCP", path, m.kernel_tcp);
   opt_int(v, "swappiness", path, m.swappiness);
-  if (const auto *d = member(v, "disableOOMKiller"))
-    m.disable_oom_killer = as_bool(*d, child(path, "disableOOMKiller"));
-  if (const auto *u = member(v, "useHierarchy"))
-    m.use_hierarchy = as_bool(*u, child(path, "useHierarchy"));
+  opt_bool(v, "disableOOMKiller", path, m.disable_oom_killer);
+  opt_bool(v, "useHierarchy", path, m.use_hierarchy);
   return m;
 }
 
@@ -112,11 +110,8 @@ LinuxCpu parse_cpu(const nlohmann::json &v, const std::string &path) {
 LinuxWeightDevice parse_weight_device(const nlohmann::json &v, const std::string &path) {
   expect_object(v, path);
   LinuxWeightDevice d;
-  std::optional<int64_t> major, minor;
-  opt_int(v, "major", path, major);
-  opt_int(v, "minor", path, minor);
-  d.major = major.value_or(0);
-  d.minor = minor.value_or(0);
+  opt_int(v, "major", path, d.major);
+  opt_int(v, "minor", path, d.minor);
   opt_int(v, "weight", path, d.weight);
   opt_int(v, "leafWeight", path, d.leaf_weight);
   return d;
@@ -125,14 +120,9 @@ LinuxWeightDevice parse_weight_device(const nlohmann::json &v, const std::string
 LinuxThrottleDevice parse_throttle(const nlohmann::json &v, const std::string &path) {
   expect_object(v, path);
   LinuxThrottleDevice d;
-  std::optional<int64_t> major, minor;
-  std::optional<uint64_t> rate;
-  opt_int(v, "major", path, major);
-  opt_int(v, "minor", path, minor);
-  opt_int(v, "rate", path, rate);
-  d.major = major.value_or(0);
-  d.minor = minor.value_or(0);
-  d.rate = rate.value_or(0);
+  opt_int(v, "major", path, d.major);
+  opt_int(v, "minor", path, d.minor);
+  opt_int(v, "rate", path, d.rate);
   return d;
 }
 
@@ -153,9 +143,7 @@ LinuxHugepageLimit parse_hugepage(const nlohmann::json &v, const std::string &pa
   expect_object(v, path);
   LinuxHugepageLimit h;
   opt_string(v, "pageSize", path, h.page_size);
-  std::optional<uint64_t> limit;
-  opt_int(v, "limit", path, limit);
-  h.limit = limit.value_or(0);
+  opt_int(v, "limit", path, h.limit);
   return h;
 }
 
@@ -163,11 +151,16 @@ LinuxInterfacePriority parse_if_priority(const nlohmann::json &v, const std::str
   expect_object(v, path);
   LinuxInterfacePriority p;
   opt_string(v, "name", path, p.name);
-  std::optional<uint32_t> priority;
-  opt_int(v, "priority", path, priority);
+  opt_int(v, "priority", path, p.priority);
   if (p.name.empty())
     fail(path, "name is required");
-  p.priority = priority.value_or(0);
+  return p;
+}
+
+LinuxPids parse_pids(const nlohmann::json &v, const std::string &path) {
+  expect_object(v, path);
+  LinuxPids p;
+  opt_int(v, "limit", path, p.limit);
   return p;
 }
 
@@ -185,24 +178,13 @@ LinuxResources parse_resources(const nlohmann::json &v, const std::string &path)
   expect_object(v, path);
   LinuxResources r;
   opt_array(v, "devices", path, r.devices, parse_device_rule);
-  if (const auto *m = member(v, "memory"))
-    r.memory = parse_memory(*m, child(path, "memory"));
-  if (const auto *c = member(v, "cpu"))
-    r.cpu = parse_cpu(*c, child(path, "cpu"));
-  if (const auto *p = member(v, "pids")) {
-    std::string pp = child(path, "pids");
-    expect_object(*p, pp);
-    std::optional<int64_t> limit;
-    opt_int(*p, "limit", pp, limit);
-    r.pids = LinuxPids{limit.value_or(0)};
-  }
-  if (const auto *b = member(v, "blockIO"))
-    r.block_io = parse_block_io(*b, child(path, "blockIO"));
+  opt_object(v, "memory", path, r.memory, parse_memory);
+  opt_object(v, "cpu", path, r.cpu, parse_cpu);
+  opt_object(v, "pids", path, r.pids, parse_pids);
+  opt_object(v, "blockIO", path, r.block_io, parse_block_io);
   opt_array(v, "hugepageLimits", path, r.hugepage_limits, parse_hugepage);
-  if (const auto *n = member(v, "network"))
-    r.network = parse_network(*n, child(path, "network"));
-  if (const auto *u = member(v, "unified"))
-    r.unified = as_string_map(*u, child(path, "unified"));
+  opt_object(v, "network", path, r.network, parse_network);
+  opt_object(v, "unified", path, r.unified, as_string_map);
   return r;
 }
 
@@ -212,16 +194,13 @@ LinuxSeccompArg parse_seccomp_arg(const nlohmann::json &v, const std::string &pa
   expect_object(v, path);
   LinuxSeccompArg a;
   std::optional<uint32_t> index;
-  std::optional<uint64_t> value, value_two;
   opt_int(v, "index", path, index);
-  opt_int(v, "value", path, value);
-  opt_int(v, "valueTwo", path, value_two);
+  opt_int(v, "value", path, a.value);
+  opt_int(v, "valueTwo", path, a.value_two);
   opt_string(v, "op", path, a.op);
   if (!index || a.op.empty())
     fail(path, "index and op are required");
   a.index = *index;
-  a.value = value.value_or(0);
-  a.value_two = value_two.value_or(0);
   return a;
 }
 
@@ -262,12 +241,9 @@ Linux parse_linux(const nlohmann::json &v, const std::string &path) {
   opt_array(v, "gidMappings", path, l.gid_mappings, parse_id_mapping);
   opt_array(v, "devices", path, l.devices, parse_device);
   opt_string(v, "cgroupsPath", path, l.cgroups_path);
-  if (const auto *r = member(v, "resources"))
-    l.resources = parse_resources(*r, child(path, "resources"));
-  if (const auto *s = member(v, "sysctl"))
-    l.sysctl = as_string_map(*s, child(path, "sysctl"));
-  if (const auto *s = member(v, "seccomp"))
-    l.seccomp = parse_seccomp(*s, child(path, "seccomp"));
+  opt_object(v, "resources", path, l.resources, parse_resources);
+  opt_object(v, "sysctl", path, l.sysctl, as_string_map);
+  opt_object(v, "seccomp", path, l.seccomp, parse_seccomp);
   opt_string(v, "rootfsPropagation", path, l.rootfs_propagation);
   opt_strings(v, "maskedPaths", path, l.masked_paths);
   opt_strings(v, "readonlyPaths", path, l.readonly_paths);

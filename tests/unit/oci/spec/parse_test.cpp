@@ -77,6 +77,58 @@ TEST(SpecParse, ResourcesAndSeccompAreTyped) {
   EXPECT_EQ(s.syscalls[0].args[0].value, 2u);
 }
 
+// Every optional section and defaulted field, parsed into its struct (a refactoring guard).
+TEST(SpecParse, OptionalSectionsAndDefaults) {
+  auto j = base_json();
+  j["root"]["readonly"] = true;
+  j["process"]["consoleSize"] = {{"height", 24}, {"width", 80}};
+  j["process"]["user"] = {{"uid", 7}};
+  j["hooks"] = {{"poststop", {{{"path", "/bin/true"}, {"timeout", 3}}}}};
+  j["annotations"] = {{"a", "b"}};
+  j["linux"]["resources"] = {
+      {"memory", {{"disableOOMKiller", true}, {"useHierarchy", false}}},
+      {"pids", nlohmann::json::object()},
+      {"blockIO",
+       {{"weightDevice", {{{"major", 8}, {"weight", 10}}}},
+        {"throttleReadBpsDevice", {{{"major", 8}, {"minor", 1}, {"rate", 99}}}}}},
+      {"hugepageLimits", {{{"pageSize", "2MB"}}}},
+      {"network", {{"priorities", {{{"name", "eth0"}}}}}}};
+  j["linux"]["seccomp"] = {
+      {"defaultAction", "SCMP_ACT_ALLOW"},
+      {"syscalls",
+       {{{"names", {"kill"}},
+         {"action", "SCMP_ACT_ERRNO"},
+         {"args", {{{"index", 1}, {"valueTwo", 5}, {"op", "SCMP_CMP_MASKED_EQ"}}}}}}}};
+  auto spec = parse_spec(j.dump());
+  ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_TRUE(spec->root.readonly);
+  ASSERT_TRUE(spec->process->console_size);
+  EXPECT_EQ(spec->process->console_size->height, 24u);
+  EXPECT_EQ(spec->process->console_size->width, 80u);
+  EXPECT_EQ(spec->process->user.uid, 7u);
+  EXPECT_EQ(spec->process->user.gid, 0u);
+  ASSERT_EQ(spec->hooks.poststop.size(), 1u);
+  EXPECT_EQ(*spec->hooks.poststop[0].timeout, 3);
+  EXPECT_EQ(spec->annotations.at("a"), "b");
+  const auto &r = *spec->linux->resources;
+  EXPECT_EQ(r.memory->disable_oom_killer, true);
+  EXPECT_EQ(r.memory->use_hierarchy, false);
+  EXPECT_FALSE(r.memory->limit);
+  EXPECT_EQ(r.pids->limit, 0);
+  ASSERT_EQ(r.block_io->weight_device.size(), 1u);
+  EXPECT_EQ(r.block_io->weight_device[0].major, 8);
+  EXPECT_EQ(r.block_io->weight_device[0].minor, 0);
+  EXPECT_EQ(*r.block_io->weight_device[0].weight, 10);
+  EXPECT_EQ(r.block_io->throttle_read_bps_device[0].rate, 99u);
+  EXPECT_EQ(r.hugepage_limits[0].limit, 0u);
+  EXPECT_EQ(r.network->priorities[0].priority, 0u);
+  EXPECT_FALSE(r.cpu);
+  const auto &arg = spec->linux->seccomp->syscalls[0].args[0];
+  EXPECT_EQ(arg.index, 1u);
+  EXPECT_EQ(arg.value, 0u);
+  EXPECT_EQ(arg.value_two, 5u);
+}
+
 struct BadCase {
   const char *name;
   std::function<void(nlohmann::json &)> edit;
@@ -145,7 +197,37 @@ INSTANTIATE_TEST_SUITE_P(
                 "vm.swappiness"},
         BadCase{"bad rlimit", [](auto &j) { j["process"]["rlimits"][0]["type"] = "RLIMIT_BOGUS"; },
                 "RLIMIT_BOGUS"},
-        BadCase{"no root", [](auto &j) { j.erase("root"); }, "root.path"}),
+        BadCase{"no root", [](auto &j) { j.erase("root"); }, "root.path"},
+        BadCase{"root not an object", [](auto &j) { j["root"] = "/"; },
+                "config.json: root: expected an object"},
+        BadCase{"console size not an object", [](auto &j) { j["process"]["consoleSize"] = 1; },
+                "process.consoleSize: expected an object"},
+        BadCase{"oom killer not a bool",
+                [](auto &j) {
+                  j["linux"]["resources"] = {{"memory", {{"disableOOMKiller", 1}}}};
+                },
+                "linux.resources.memory.disableOOMKiller: expected true or false"},
+        BadCase{"pids limit a string",
+                [](auto &j) {
+                  j["linux"]["resources"] = {{"pids", {{"limit", "max"}}}};
+                },
+                "linux.resources.pids.limit: expected an integer"},
+        BadCase{"negative rate",
+                [](auto &j) {
+                  j["linux"]["resources"]["blockIO"]["throttleReadBpsDevice"] = {{{"rate", -1}}};
+                },
+                "linux.resources.blockIO.throttleReadBpsDevice[0].rate: expected a non-negative "
+                "integer"},
+        BadCase{"sysctl not strings",
+                [](auto &j) {
+                  j["linux"]["sysctl"] = {{"net.ipv4.ip_forward", 1}};
+                },
+                "linux.sysctl.net.ipv4.ip_forward: expected a string"},
+        BadCase{"console height too large",
+                [](auto &j) {
+                  j["process"]["consoleSize"] = {{"height", 1ull << 40}};
+                },
+                "process.consoleSize.height: integer out of range"}),
     [](const auto &param_info) {
       std::string n = param_info.param.name;
       for (auto &c : n)
