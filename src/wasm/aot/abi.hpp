@@ -24,6 +24,8 @@ struct AotContext {
   uintptr_t stack_limit = 0;       ///< compiled code traps "call stack exhausted" below it
   uint64_t pending_addr = 0;       ///< callee store address for the generic call thunk
   const void *interrupt = nullptr; ///< StoreLimits::interrupt (an atomic bool), when compiled in
+  uint64_t *fuel = nullptr;        ///< Store::fuel_left(), shared with the interpreter, or null
+  uint32_t *depth_left = nullptr;  ///< calls left before "call stack exhausted" (Linkage-wide)
   Store *store = nullptr;
   ModuleInstance *inst = nullptr;
   struct Linkage *linkage = nullptr;
@@ -31,12 +33,15 @@ struct AotContext {
   std::vector<void *> thunks; ///< isobox_tT of each type index
 };
 inline constexpr unsigned kCtxMemBase = 0, kCtxGlobals = 8, kCtxStackLimit = 16,
-                          kCtxPendingAddr = 24, kCtxInterrupt = 32;
+                          kCtxPendingAddr = 24, kCtxInterrupt = 32, kCtxFuel = 40,
+                          kCtxDepthLeft = 48;
 static_assert(offsetof(AotContext, mem_base) == kCtxMemBase);
 static_assert(offsetof(AotContext, globals) == kCtxGlobals);
 static_assert(offsetof(AotContext, stack_limit) == kCtxStackLimit);
 static_assert(offsetof(AotContext, pending_addr) == kCtxPendingAddr);
 static_assert(offsetof(AotContext, interrupt) == kCtxInterrupt);
+static_assert(offsetof(AotContext, fuel) == kCtxFuel);
+static_assert(offsetof(AotContext, depth_left) == kCtxDepthLeft);
 
 /// Trap codes passed to isobox_aot_trap (index into trap_message()).
 enum class TrapCode : uint32_t {
@@ -51,6 +56,7 @@ enum class TrapCode : uint32_t {
   IndirectMismatch,
   StackExhausted,
   Interrupted,
+  FuelExhausted,
 };
 const char *trap_message(TrapCode code);
 
@@ -69,10 +75,15 @@ struct CompileOutput {
 };
 
 /// How to compile: `opt_level` 0..3; `interruptible` compiles a check of ctx->interrupt into
-/// every function entry and loop header (only when a --timeout watchdog exists).
+/// every function entry and loop header (only when a --timeout watchdog exists); `metered`
+/// compiles fuel charges there (only with a fuel limit; the interpreter's costs, see
+/// docs/wasm-aot.md); `count_depth` compiles the call-depth counter (StoreLimits::max_call_depth).
+/// Compiled code differs with each flag: a code cache must key on all of them.
 struct CompileOptions {
   int opt_level = 2;
   bool interruptible = false;
+  bool metered = false;
+  bool count_depth = false;
 };
 
 /// Entry point of the compiler plug-in (libisobox_aot_llvm.so), looked up with dlsym. Returns

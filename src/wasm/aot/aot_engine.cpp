@@ -29,8 +29,7 @@ public:
 protected:
   std::expected<std::shared_ptr<const ValidatedModule>, LoadError>
   prepare(std::shared_ptr<const ValidatedModule> module, const LoadOptions &) override {
-    const bool interruptible = store().limits().interrupt != nullptr;
-    auto code = compile(*module, CompileOptions{.interruptible = interruptible});
+    auto code = compile(*module, compile_options(store().limits()));
     if (!code) // a module the tier cannot translate yet: say so, do not run it another way
       return std::unexpected(LoadError{LoadError::Kind::Invalid, code.error().message});
     log::debug("wasm aot: compiled in {:.1f} ms, {} bytes of object", (*code)->compile_ms,
@@ -55,11 +54,15 @@ private:
 
 } // namespace
 
+CompileOptions compile_options(const StoreLimits &limits) {
+  return CompileOptions{.interruptible = limits.interrupt != nullptr,
+                        .metered = limits.fuel.has_value(),
+                        .count_depth = true};
+}
+
 Result<std::unique_ptr<Engine>> make_aot_engine(const StoreLimits &limits) {
   if (!available())
     return make_error("the aot tier is not built in");
-  if (limits.fuel)
-    return make_error("the aot tier does not meter fuel yet (use --tier interp)");
   ISOBOX_CHECK(load_compiler()); // before Landlock: the plug-in and libLLVM are files
   return std::make_unique<AotEngine>(limits);
 }

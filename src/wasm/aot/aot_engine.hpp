@@ -4,12 +4,17 @@
 #include <memory>
 
 #include "common/error.hpp"
+#include "wasm/aot/abi.hpp"
 #include "wasm/engine/engine.hpp"
 
 namespace isobox::wasm::aot {
 
-/// A fresh aot-tier engine. Errors: the compiler plug-in is missing; a limit the tier does not
-/// enforce yet was set (fuel).
+/// The checks an aot engine with `limits` compiles in (a timeout, fuel, the call depth): what
+/// its code depends on besides the module.
+CompileOptions compile_options(const StoreLimits &limits);
+
+/// A fresh aot-tier engine enforcing every limit of `limits`. Error: the compiler plug-in is
+/// missing.
 Result<std::unique_ptr<Engine>> make_aot_engine(const StoreLimits &limits);
 
 } // namespace isobox::wasm::aot

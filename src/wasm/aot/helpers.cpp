@@ -69,7 +69,11 @@ void bounds(uint64_t offset, uint64_t n, uint64_t size, TrapCode code) {
 
 extern "C" {
 
-void isobox_aot_trap(AotContext *, uint32_t code) { raise_trap(static_cast<TrapCode>(code)); }
+void isobox_aot_trap(AotContext *ctx, uint32_t code) {
+  if (static_cast<TrapCode>(code) == TrapCode::FuelExhausted && ctx->fuel) // as the interpreter
+    *ctx->fuel = 0;
+  raise_trap(static_cast<TrapCode>(code));
+}
 
 void isobox_aot_call_import(AotContext *ctx, uint32_t func, uint64_t *cells) {
   std::optional<Trap> t = call_addr(ctx, ctx->inst->func_addrs[func], cells);

@@ -110,6 +110,8 @@ std::expected<void, Trap> run_native(AotContext *ctx, void (*entry)(AotContext *
   Boundary b;
   Boundary *const outer = t_boundary;
   const uintptr_t saved_limit = ctx->stack_limit;
+  // A trap skips the returns that give calls back: the counter is restored here.
+  const uint32_t saved_depth = ctx->depth_left ? *ctx->depth_left : 0;
   ctx->stack_limit = t_stack_limit;
   t_boundary = &b;
   if (sigsetjmp(b.jmp, 0) == 0) {
@@ -120,6 +122,8 @@ std::expected<void, Trap> run_native(AotContext *ctx, void (*entry)(AotContext *
   }
   t_boundary = outer;
   ctx->stack_limit = saved_limit;
+  if (ctx->depth_left)
+    *ctx->depth_left = saved_depth;
   if (b.host_trap)
     return std::unexpected(std::move(*b.host_trap));
   return std::unexpected(Trap{trap_message(b.code), std::nullopt});
@@ -148,6 +152,7 @@ const char *trap_message(TrapCode code) {
   case TrapCode::IndirectMismatch: return trap_text::kIndirectMismatch;
   case TrapCode::StackExhausted: return trap_text::kStackExhausted;
   case TrapCode::Interrupted: return trap_text::kInterrupted;
+  case TrapCode::FuelExhausted: return trap_text::kFuelExhausted;
   }
   return "unknown trap";
 }

@@ -254,6 +254,8 @@ isobox_aot_compile_v1(const isobox::wasm::Module *module,
   mod.setTargetTriple(tm->getTargetTriple().str());
   ModuleEnv env{.ll = ll, .mod = mod, .wm = *module};
   env.interruptible = options->interruptible;
+  env.metered = options->metered;
+  env.count_depth = options->count_depth;
   if (!translate(env, out->error))
     return false;
   optimize(mod, *tm, options->opt_level);

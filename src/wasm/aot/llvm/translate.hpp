@@ -23,6 +23,8 @@ struct ModuleEnv {
   std::vector<llvm::Function *> funcs; ///< defined functions (nullptr for imports)
   bool has_memory = false;
   bool interruptible = false; ///< check ctx->interrupt at function entries and loop headers
+  bool metered = false;       ///< charge fuel at function entries and loop headers
+  bool count_depth = false;   ///< count calls against ctx->depth_left
 
   llvm::Type *type_of(ValType t) const;
   llvm::Type *results_type(const FuncType &ft) const; ///< void, one type, or a struct
@@ -73,6 +75,12 @@ private:
   void emit_prologue();
   void check_interrupt();
 
+  // translate_limits.cpp
+  void count_fuel(const Instr &in);
+  void charge_fuel();
+  void enter_depth();
+  void leave_depth();
+
   // translate_ops.cpp
   bool numeric(const Instr &in);
   bool int_binary(Opcode op, llvm::Value *a, llvm::Value *c);
@@ -113,6 +121,17 @@ private:
   std::vector<Ctl> m_ctl;
   bool m_unreachable = false;
   unsigned m_skip_depth = 0; ///< nested blocks inside unreachable code
+
+  /// Fuel of the function body and of each enclosing loop's iteration: the interpreter's cost
+  /// (every instruction but block, loop, else, end and nop), counted as the body is read and
+  /// patched into the charge emitted at the header once the `end` is reached.
+  struct FuelSite {
+    uint64_t cost = 0;
+    llvm::Instruction *cmp = nullptr, *sub = nullptr; ///< null: nothing emitted (dead loop)
+  };
+  std::vector<FuelSite> m_fuel;
+  std::vector<bool> m_fuel_nesting; ///< every open block, live or dead: is it a loop?
+  llvm::Value *m_depth_ptr = nullptr, *m_depth = nullptr;
 };
 
 /// Adds the entry wrappers and call thunks (compile_module.cpp).

@@ -25,6 +25,7 @@ std::string FuncTranslator::run() {
     const bool dropped = !r.at_end() && r.rest()[0] == 0x1a;
     Instr next_drop{};
     next_drop.op = Opcode::Drop;
+    count_fuel(*in);
     if (std::string e = step(*in, dropped ? &next_drop : nullptr); !e.empty())
       return e;
   }
@@ -51,7 +52,10 @@ void FuncTranslator::emit_prologue() {
       m_b.getInt64Ty(), m_b.CreateConstInBoundsGEP1_64(m_b.getInt8Ty(), m_ctx, kCtxStackLimit));
   auto *sp = m_b.CreatePtrToInt(m_b.CreateStackSave(), m_b.getInt64Ty());
   trap_if(m_b.CreateICmpULT(sp, limit), TrapCode::StackExhausted);
-  check_interrupt();
+  enter_depth();
+  check_interrupt(); // then fuel: the interpreter's order
+  m_fuel.emplace_back();
+  charge_fuel();
   for (size_t i = 0; i < m_type.params.size(); ++i)
     m_local_types.push_back(m_type.params[i]);
   for (const auto &[count, type] : m_body.locals)
@@ -106,6 +110,7 @@ void FuncTranslator::push_ctl(CtlKind kind, const BlockType &bt) {
     m_b.CreateBr(c.header);
     m_b.SetInsertPoint(c.header);
     check_interrupt();
+    charge_fuel();
     for (size_t i = 0; i < c.params.size(); ++i)
       m_stack[c.height + i] = c.header_phis[i];
   }
@@ -212,6 +217,8 @@ void FuncTranslator::op_end() {
   m_unreachable = !reached;
   if (c.kind == CtlKind::Func) {
     llvm::Type *rt = m_env.results_type(m_type);
+    if (reached)
+      leave_depth();
     if (!reached)
       m_b.CreateUnreachable();
     else if (m_type.results.empty())

@@ -1,0 +1,91 @@
+// FuncTranslator: limit checks compiled into functions: fuel charges and the call-depth counter.
+#include "wasm/aot/llvm/translate.hpp"
+
+#include <llvm/IR/Instructions.h>
+
+namespace isobox::wasm::aot {
+namespace {
+
+/// A pointer field of the context that never changes while code runs.
+llvm::Value *load_ctx_pointer(llvm::IRBuilder<> &b, llvm::Value *ctx, unsigned offset) {
+  auto *field = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), ctx, offset);
+  auto *p = b.CreateLoad(llvm::PointerType::getUnqual(b.getContext()), field);
+  p->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(b.getContext(), {}));
+  return p;
+}
+
+} // namespace
+
+/// Counts `in` exactly as the interpreter's validator does (validator/func_compiler.cpp): one
+/// unit per instruction except block, loop, else, end and nop, into the innermost loop's
+/// iteration or else the function body, dead code included. A loop's or the body's count is
+/// final at its `end`, where it is patched into the charge emitted at its header.
+void FuncTranslator::count_fuel(const Instr &in) {
+  if (!m_env.metered)
+    return;
+  switch (in.op) {
+  case Opcode::Loop:
+    m_fuel_nesting.push_back(true);
+    m_fuel.emplace_back();
+    return;
+  case Opcode::Block: m_fuel_nesting.push_back(false); return;
+  case Opcode::If:
+    m_fuel_nesting.push_back(false);
+    ++m_fuel.back().cost;
+    return;
+  case Opcode::Else:
+  case Opcode::Nop: return;
+  case Opcode::End: break;
+  default: ++m_fuel.back().cost; return;
+  }
+  const bool closes_body = m_fuel_nesting.empty();
+  if (!closes_body) {
+    const bool loop = m_fuel_nesting.back();
+    m_fuel_nesting.pop_back();
+    if (!loop)
+      return;
+  }
+  const FuelSite &site = m_fuel.back();
+  if (site.cmp != nullptr) {
+    site.cmp->setOperand(1, m_b.getInt64(site.cost));
+    site.sub->setOperand(1, m_b.getInt64(site.cost));
+  }
+  m_fuel.pop_back();
+}
+
+/// Charges the fuel of the body or loop iteration now starting (m_fuel.back(), cost patched
+/// later) as the interpreter's L_meter does: too little left traps "all fuel consumed" (the
+/// helper sets what is left to 0), else it is taken. The counter is the store's, shared with
+/// the interpreter.
+void FuncTranslator::charge_fuel() {
+  if (!m_env.metered)
+    return;
+  llvm::Value *fuel = load_ctx_pointer(m_b, m_ctx, kCtxFuel);
+  llvm::Value *left = m_b.CreateLoad(m_b.getInt64Ty(), fuel);
+  llvm::Constant *placeholder = m_b.getInt64(0);
+  auto *cmp = m_b.Insert(new llvm::ICmpInst(llvm::CmpInst::ICMP_ULT, left, placeholder));
+  trap_if(cmp, TrapCode::FuelExhausted);
+  auto *sub = m_b.Insert(llvm::BinaryOperator::Create(llvm::Instruction::Sub, left, placeholder));
+  m_b.CreateStore(sub, fuel);
+  m_fuel.back().cmp = cmp;
+  m_fuel.back().sub = sub;
+}
+
+/// Takes one call from ctx->depth_left at entry ("call stack exhausted" when none is left, the
+/// interpreter's frame limit); leave_depth() gives it back on return. A trap skips the return:
+/// run_native restores the counter.
+void FuncTranslator::enter_depth() {
+  if (!m_env.count_depth)
+    return;
+  m_depth_ptr = load_ctx_pointer(m_b, m_ctx, kCtxDepthLeft);
+  m_depth = m_b.CreateLoad(m_b.getInt32Ty(), m_depth_ptr);
+  trap_if(m_b.CreateICmpEQ(m_depth, i32(0)), TrapCode::StackExhausted);
+  m_b.CreateStore(m_b.CreateSub(m_depth, i32(1)), m_depth_ptr);
+}
+
+void FuncTranslator::leave_depth() {
+  if (m_depth != nullptr)
+    m_b.CreateStore(m_depth, m_depth_ptr);
+}
+
+} // namespace isobox::wasm::aot
