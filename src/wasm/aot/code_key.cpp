@@ -145,12 +145,14 @@ const std::string &isobox_fingerprint() {
 CodeKey code_key(std::span<const uint8_t> module, const CompileOptions &options) {
   // Every field of CompileOptions changes the code: a new one must be added here (this fails to
   // compile when the struct gains a field).
-  const auto &[opt_level, interruptible] = options;
+  const auto &[opt_level, interruptible, metered, count_depth] = options;
   return CodeKey{.module_sha256 = sha256_hex(module),
                  .isobox = isobox_fingerprint(),
                  .llvm = ISOBOX_LLVM_VERSION,
                  .cpu = cpu_fingerprint(),
-                 .options = fmt::format("O{} interruptible={}", opt_level, interruptible ? 1 : 0)};
+                 .options =
+                     fmt::format("O{} interruptible={} metered={} depth={}", opt_level,
+                                 interruptible ? 1 : 0, metered ? 1 : 0, count_depth ? 1 : 0)};
 }
 
 } // namespace isobox::wasm::aot

@@ -61,6 +61,8 @@ TEST(CodeKey, DependsOnModuleOptionsAndMachine) {
   other.back() = 1;
   EXPECT_NE(k.digest(), code_key(other, CompileOptions{}).digest());
   EXPECT_NE(k.digest(), code_key(kModule, CompileOptions{.interruptible = true}).digest());
+  EXPECT_NE(k.digest(), code_key(kModule, CompileOptions{.metered = true}).digest());
+  EXPECT_NE(k.digest(), code_key(kModule, CompileOptions{.count_depth = true}).digest());
   EXPECT_NE(k.digest(), code_key(kModule, CompileOptions{.opt_level = 1}).digest());
   EXPECT_NE(k.cpu.find("x86_64"), std::string::npos);
   EXPECT_NE(k.isobox.find("exe:"), std::string::npos);
