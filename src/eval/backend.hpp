@@ -19,12 +19,14 @@ struct BackendEnv {
 };
 
 /// One run of a workload: program name and arguments; the token kDirToken in `args` stands for
-/// a writable directory as the sandbox names it.
+/// a writable directory as the sandbox names it, kRoDirToken for the read-only grant (a second
+/// directory, granted only to runs that name it: docs/eval.md, "The read-only grant").
 struct RunSpec {
   std::string workload;
   std::vector<std::string> args;
 };
 inline constexpr const char *kDirToken = "{dir}";
+inline constexpr const char *kRoDirToken = "{rodir}";
 
 /// Every backend is one file under backends/ implementing this.
 class Backend {
@@ -77,9 +79,13 @@ std::unique_ptr<Backend> make_node_wasi_backend();
 std::string find_in_path(const std::string &program);
 /// First line of `argv`'s stdout (e.g. a --version), or "" when it fails.
 std::string first_output_line(const std::vector<std::string> &argv);
-/// args with kDirToken replaced by `dir`.
+/// args with kDirToken replaced by `dir` and kRoDirToken by `ro_dir`.
 std::vector<std::string> substitute_dir(const std::vector<std::string> &args,
-                                        const std::string &dir);
+                                        const std::string &dir, const std::string &ro_dir = "");
+/// The host directory behind the read-only grant: <work_dir>/ro-grant (the audit fills it).
+std::string ro_grant_dir(const std::string &work_dir);
+/// Whether the run names the read-only grant (then the backend grants it).
+bool wants_ro_grant(const RunSpec &run);
 /// Runs the hello workload once through `backend` to prove it works.
 Result<void> trial_run(Backend &backend);
 

@@ -132,6 +132,10 @@ std::string effect_after(const Scenario &s, HostEnv &host, const Observation &ob
                                                                   "changed"
                                                                 : "";
   }
+  if (c.kind == "tree_intact") {
+    const std::string change = host.ro_grant_change();
+    return change.empty() ? "" : "the read-only grant changed: " + change;
+  }
   if (c.kind == "device_unread") {
     const std::string hash = device_hash(host.substitute(c.path));
     return !hash.empty() && out.find("fnv1a=" + hash) != std::string::npos

@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "eval/backend.hpp"
+
 namespace isobox::eval::audit {
 
 namespace fs = std::filesystem;
@@ -111,6 +113,8 @@ Result<void> HostEnv::reset(bool need_victim) {
   m_nonce = fmt::format("n{}x{}", random_hex(12), ++m_runs);
   std::ofstream(m_canary_dir + "/canary") << m_canary_secret << "\n";
   std::ofstream(m_canary_dir + "/victim") << "victim " << m_canary_secret << "\n";
+  ISOBOX_CHECK(fill_ro_grant(ro_grant_dir(m_work_dir), m_canary_secret));
+  m_ro_tree = snapshot_tree(ro_grant_dir(m_work_dir));
   (void)listener_effect(); // drop what an earlier run left queued
   if (!need_victim || victim_alive())
     return {};
@@ -130,6 +134,10 @@ std::string HostEnv::substitute(const std::string &arg) const {
   replace_all(s, "{port}", std::to_string(m_port));
   replace_all(s, "{iface}", m_iface);
   return s;
+}
+
+std::string HostEnv::ro_grant_change() const {
+  return tree_change(m_ro_tree, snapshot_tree(ro_grant_dir(m_work_dir)));
 }
 
 std::string HostEnv::listener_effect() {

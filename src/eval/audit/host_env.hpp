@@ -7,13 +7,15 @@
 
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
+#include "eval/audit/ro_grant.hpp"
 #include "eval/process.hpp"
 
 namespace isobox::eval::audit {
 
 /// Argument tokens: {canary}, {canary_dir}, {victim}, {marker}, {disk}, {nonce}, {port} (the
 /// loopback listener), {iface} (a host network interface) (substrings);
-/// {dir} (a whole argument) is the backend's writable directory, substituted by the backend.
+/// {dir} (a whole argument) is the backend's writable directory, {rodir} its read-only grant
+/// (<work>/ro-grant, refilled before each run: ro_grant.hpp), both substituted by the backend.
 class HostEnv {
 public:
   static Result<HostEnv> create(const std::string &work_dir);
@@ -45,6 +47,8 @@ public:
   /// The host path of the OCI backends' shared rootfs.
   [[nodiscard]] std::string rootfs_path() const { return m_work_dir + "/rootfs"; }
   [[nodiscard]] pid_t victim() const { return m_victim.pid; }
+  /// What changed in the read-only grant's tree since the last reset ("" = nothing).
+  [[nodiscard]] std::string ro_grant_change() const;
   /// What reached the loopback listener since the last reset ("" = no connection).
   std::string listener_effect();
   /// Whether the victim process is still running (reaps it when it died).
@@ -64,6 +68,7 @@ private:
   std::string m_iface; // first interface with a non-zero MAC, its address is m_mac
   std::string m_mac;
   std::string m_host_mount; // a tmpfs's source on <canary_dir>/mnt, the secret of proc_mounts_leak
+  TreeSnapshot m_ro_tree;   // the read-only grant as reset() left it
   UniqueFd m_listener;      // TCP on 127.0.0.1:m_port, non-blocking
   int m_port = 0;
   unsigned m_runs = 0;

@@ -20,7 +20,7 @@ const std::vector<std::string> kCheckKinds = {
     "mount_absent",  "victim_untraced",    "victim_alive",  "object_absent",
     "userns_absent", "key_absent",         "trap",          "report",
     "no_survivor",   "listener_untouched", "caps_absent",   "exe_absent",
-    "measure"};
+    "measure",       "tree_intact"};
 
 Result<std::string> text(const nlohmann::json &doc, const char *field) {
   if (!doc.contains(field) || !doc[field].is_string() || doc[field].get<std::string>().empty())

@@ -13,7 +13,7 @@ namespace isobox::eval::audit {
 
 /// What the harness looks at on the host after (or while holding) a run; see host_check.cpp.
 struct Check {
-  std::string kind;       // secret_absent, file_absent, canary_intact, device_unread, ...
+  std::string kind;       // secret_absent, file_absent, canary_intact, tree_intact, ...
   std::string secret;     // secret_absent: canary, hostname, kernel, env
   std::string path;       // file_absent, canary_intact, device_unread (tokens allowed)
   std::string fd;         // object_absent: prefix of the /proc/<pid>/fd link

@@ -1,5 +1,6 @@
 // Backends "isobox-wasm" and "isobox-wasm-aot": the workload's .wasm in isobox's own engine
-// (`isobox wasm run`), interpreter tier or LLVM tier (`--tier aot`).
+// (`isobox wasm run`), interpreter tier or LLVM tier (`--tier aot`); a run naming the read-only
+// grant also gets `--dir <ro-grant>::/ro:ro` (a preopen without the mutating rights, and Landlock).
 #include <chrono>
 #include <filesystem>
 
@@ -37,9 +38,11 @@ public:
     Command cmd{{m_env.isobox, "wasm", "run"}, ""};
     if (aot())
       cmd.argv.insert(cmd.argv.end(), {"--tier", "aot"});
-    cmd.argv.insert(cmd.argv.end(), {"--dir", m_dir + "::/data",
-                                     m_env.workload_dir + "/" + run.workload + ".wasm"});
-    for (auto &a : substitute_dir(run.args, "/data"))
+    cmd.argv.insert(cmd.argv.end(), {"--dir", m_dir + "::/data"});
+    if (wants_ro_grant(run))
+      cmd.argv.insert(cmd.argv.end(), {"--dir", ro_grant_dir(m_env.work_dir) + "::/ro:ro"});
+    cmd.argv.push_back(m_env.workload_dir + "/" + run.workload + ".wasm");
+    for (auto &a : substitute_dir(run.args, "/data", "/ro"))
       cmd.argv.push_back(a);
     return cmd;
   }

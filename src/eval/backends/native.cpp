@@ -1,4 +1,6 @@
 // Backend "native": the static workload binary with no sandbox, the baseline every ratio uses.
+// Its read-only grant is the plain host directory: nothing enforces it (there is no sandbox),
+// which is what lets the audit's read-only scenarios prove their host check can fail.
 #include <filesystem>
 
 #include "eval/backend.hpp"
@@ -31,7 +33,7 @@ public:
 
   Result<Command> command(const RunSpec &run) override {
     Command cmd{{m_env.workload_dir + "/" + run.workload + ".native"}, ""};
-    for (auto &a : substitute_dir(run.args, m_dir))
+    for (auto &a : substitute_dir(run.args, m_dir, ro_grant_dir(m_env.work_dir)))
       cmd.argv.push_back(a);
     return cmd;
   }

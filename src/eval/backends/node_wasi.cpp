@@ -1,5 +1,7 @@
 // Backend "node-wasi": the workload's .wasm in Node.js's WASI (node:wasi) on V8, a second,
-// JIT-compiling engine; a small runner script is written into the work directory.
+// JIT-compiling engine; a small runner script is written into the work directory. node:wasi has
+// no read-only preopen, so a run naming the read-only grant runs node in its own mount namespace
+// where that directory is a read-only bind mount, preopened as /ro.
 #include <filesystem>
 #include <fstream>
 
@@ -8,18 +10,23 @@
 namespace isobox::eval {
 namespace {
 
-// argv: runner.js [--instantiate-only] MODULE HOST_DIR ARGS... ; HOST_DIR is preopened as /data.
-// --instantiate-only prints the seconds from reading the module to an instance, and exits.
+// argv: runner.js [--instantiate-only] [--ro RO_DIR] MODULE HOST_DIR ARGS... ; HOST_DIR is
+// preopened as /data, RO_DIR as /ro. --instantiate-only prints the seconds from reading the
+// module to an instance, and exits.
 constexpr const char *kRunner = R"(// isobox eval: runs a WASI preview1 module with node:wasi.
 'use strict';
 const t0 = performance.now();
 const { WASI } = require('node:wasi');
 const fs = require('node:fs');
-const argv = process.argv.slice(2);
+let argv = process.argv.slice(2);
 const only = argv[0] === '--instantiate-only';
-const [wasmPath, hostDir, ...args] = only ? argv.slice(1) : argv;
+if (only) argv = argv.slice(1);
+const preopens = {};
+if (argv[0] === '--ro') { preopens['/ro'] = argv[1]; argv = argv.slice(2); }
+const [wasmPath, hostDir, ...args] = argv;
+preopens['/data'] = hostDir;
 const wasi = new WASI({ version: 'preview1', args: [wasmPath, ...args], env: {},
-                        preopens: { '/data': hostDir }, returnOnExit: true });
+                        preopens, returnOnExit: true });
 const bytes = fs.readFileSync(wasmPath);
 WebAssembly.instantiate(bytes, wasi.getImportObject()).then(({ instance }) => {
   if (only)
@@ -63,11 +70,17 @@ public:
   }
 
   Result<Command> command(const RunSpec &run) override {
-    Command cmd{node_argv(), ""};
-    for (const std::string &a :
-         {m_runner, m_env.workload_dir + "/" + run.workload + ".wasm", m_dir})
+    const bool ro = wants_ro_grant(run);
+    const std::string ro_dir = ro_grant_dir(m_env.work_dir);
+    Command cmd{ro ? ro_mount_prefix(ro_dir) : std::vector<std::string>{}, ""};
+    const auto node = node_argv();
+    cmd.argv.insert(cmd.argv.end(), node.begin(), node.end());
+    cmd.argv.push_back(m_runner);
+    if (ro)
+      cmd.argv.insert(cmd.argv.end(), {"--ro", ro_dir});
+    for (const std::string &a : {m_env.workload_dir + "/" + run.workload + ".wasm", m_dir})
       cmd.argv.push_back(a);
-    for (auto &a : substitute_dir(run.args, "/data"))
+    for (auto &a : substitute_dir(run.args, "/data", "/ro"))
       cmd.argv.push_back(a);
     return cmd;
   }
@@ -85,6 +98,18 @@ public:
   }
 
 private:
+  // A private mount namespace in which `dir` is bind-mounted read-only onto itself (root only).
+  static std::vector<std::string> ro_mount_prefix(const std::string &dir) {
+    return {"unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            "mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"",
+            dir};
+  }
+
   [[nodiscard]] std::vector<std::string> node_argv() const {
     std::vector<std::string> argv{m_node};
     argv.insert(argv.end(), std::begin(kNodeFlags), std::end(kNodeFlags));

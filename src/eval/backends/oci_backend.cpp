@@ -1,5 +1,6 @@
 // Shared by the OCI backends (isobox-container, runc, crun): one busybox rootfs holding the
-// static workloads, a bundle per backend, `<runtime> run` per sample, memory from a cgroup.
+// static workloads, a bundle per backend, `<runtime> run` per sample, memory from a cgroup; a run
+// naming the read-only grant gets it as a read-only bind mount on /ro.
 #include "eval/backends/oci_backend.hpp"
 
 #include <csignal>
@@ -22,7 +23,7 @@ Result<std::string> shared_rootfs(const BackendEnv &env) {
   if (!fs::exists("/bin/busybox"))
     return make_error("/bin/busybox missing (Debian package busybox-static)");
   std::error_code ec;
-  for (const char *d : {"bin", "proc", "sys", "dev", "tmp", "w", "scratch", "etc"})
+  for (const char *d : {"bin", "proc", "sys", "dev", "tmp", "w", "scratch", "etc", "ro"})
     fs::create_directories(root + "/" + d, ec);
   fs::copy_file("/bin/busybox", root + "/bin/busybox", ec);
   fs::create_symlink("busybox", root + "/bin/sh", ec);
@@ -76,8 +77,13 @@ Result<void> OciBackend::write_config(const RunSpec &run) {
   spec["process"]["terminal"] = false;
   nlohmann::ordered_json args = nlohmann::ordered_json::array();
   args.push_back(program_path(run.workload));
-  for (auto &a : substitute_dir(run.args, "/scratch"))
+  for (auto &a : substitute_dir(run.args, "/scratch", "/ro"))
     args.push_back(a);
+  if (wants_ro_grant(run)) // the read-only grant: a read-only bind mount of the host directory
+    spec["mounts"].push_back({{"destination", "/ro"},
+                              {"type", "bind"},
+                              {"source", ro_grant_dir(m_env.work_dir)},
+                              {"options", {"rbind", "ro"}}});
   spec["process"]["args"] = args;
   spec["root"]["path"] = m_rootfs;
   spec["root"]["readonly"] = false;

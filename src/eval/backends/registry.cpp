@@ -1,4 +1,5 @@
 // The list of backends, and helpers every adapter uses.
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -47,12 +48,20 @@ std::string first_output_line(const std::vector<std::string> &argv) {
 }
 
 std::vector<std::string> substitute_dir(const std::vector<std::string> &args,
-                                        const std::string &dir) {
+                                        const std::string &dir, const std::string &ro_dir) {
   std::vector<std::string> out = args;
   for (auto &a : out)
     if (a == kDirToken)
       a = dir;
+    else if (a == kRoDirToken)
+      a = ro_dir;
   return out;
+}
+
+std::string ro_grant_dir(const std::string &work_dir) { return work_dir + "/ro-grant"; }
+
+bool wants_ro_grant(const RunSpec &run) {
+  return std::find(run.args.begin(), run.args.end(), kRoDirToken) != run.args.end();
 }
 
 Result<void> trial_run(Backend &backend) {
