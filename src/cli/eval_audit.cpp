@@ -27,7 +27,7 @@ struct AuditFlags {
 
 int list_scenarios(const std::vector<eval::audit::Scenario> &all) {
   for (const auto &s : all)
-    fmt::print("{:<26} {:<8} {}\n", s.id, s.group, s.threat);
+    fmt::print("{:<26} {:<8} {}{}\n", s.id, s.group, s.threat, s.quick ? "" : " (not in --quick)");
   return 0;
 }
 
@@ -51,11 +51,15 @@ Result<int> run_audit(const AuditFlags &f) {
   const auto all = ISOBOX_TRY(eval::audit::load_scenarios(opt.scenario_dir));
   if (f.list)
     return list_scenarios(all);
-  std::vector<std::string> ids;
-  for (const auto &s : all)
+  std::vector<std::string> ids, quick_ids; // --quick alone runs the scenarios marked quick
+  for (const auto &s : all) {
     ids.push_back(s.id);
+    if (s.quick)
+      quick_ids.push_back(s.id);
+  }
   auto backends = eval::select_names(f.backends, eval::backend_names(), "backend");
-  auto scenarios = eval::select_names(f.scenarios, ids, "scenario");
+  auto scenarios =
+      f.quick && f.scenarios.empty() ? quick_ids : eval::select_names(f.scenarios, ids, "scenario");
   for (const auto *bad : {&backends, &scenarios})
     if (!*bad) {
       log::error("eval audit: {}", bad->error().message);

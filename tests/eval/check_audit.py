@@ -14,7 +14,10 @@ NATIVE_MUST_ESCAPE = ("file_read_canary", "file_write_outside", "file_delete_out
                       "rename_into_grant", "truncate_outside", "sys_net_leak", "host_loopback",
                       "packet_socket", "userfaultfd", "cve_2024_21626_fd_walk",
                       "cve_2022_0492_release_agent", "capset_all", "cve_2019_5736_parent_exe",
-                      "proc_mounts_leak", "symlink_race")
+                      "proc_mounts_leak", "symlink_race", "ro_truncate", "ro_rename_in", "ro_link_out")
+# Marked "quick": false (full runs only, to keep --quick short); native must escape them there too.
+FULL_ONLY = ("ro_write", "ro_append", "ro_unlink", "ro_rename", "ro_mkdir", "ro_utimes", "ro_chmod",
+             "ro_rename_out", "ro_link_in")
 MIN_SCENARIOS = 40
 
 
@@ -65,7 +68,12 @@ def main(out):
                           f"(expected {o['expected']}): {o['detail']}")
     if "native" not in available:
         errors.append("the native baseline did not run")
-    for s in NATIVE_MUST_ESCAPE:
+    must_escape = NATIVE_MUST_ESCAPE
+    if audit.get("quick"):
+        errors += [f"{s} ran in a --quick run (marked full-only)" for s in FULL_ONLY if s in scenarios]
+    else:
+        must_escape += FULL_ONLY
+    for s in must_escape:
         o = cells.get((s, "native"))
         if o is None or o["verdict"] != "escaped":
             errors.append(f"native {s}: {o and o['verdict']} (must escape: the check must be able "

@@ -61,6 +61,9 @@ Result<Scenario> parse_scenario(const nlohmann::json &doc) {
   if (std::find(kCheckKinds.begin(), kCheckKinds.end(), s.check.kind) == kCheckKinds.end())
     return make_error("unknown check kind \"{}\"", s.check.kind);
   s.symlink_race = doc.value("symlink_race", false);
+  if (doc.contains("quick") && !doc["quick"].is_boolean())
+    return make_error("field \"quick\" is not a boolean");
+  s.quick = doc.value("quick", true);
   s.check.secret = check.value("secret", "");
   s.check.path = check.value("path", "");
   s.check.fd = check.value("fd", "");

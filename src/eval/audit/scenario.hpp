@@ -32,6 +32,7 @@ struct Scenario {
   std::map<std::string, std::string> expected; // backend name or kind -> verdict
   double timeout_s = 0;                        // 0: the run's default (15 s quick, 30 s full)
   bool symlink_race = false; // the host swaps <dir>/audit-race-<nonce> during the run (race.hpp)
+  bool quick = true;         // in a --quick run's default selection (false: full runs, or named)
 
   /// The expected verdict: by backend name, else by kind ("native" for the baseline).
   [[nodiscard]] std::string expected_for(const std::string &backend, const std::string &kind) const;

@@ -1,5 +1,6 @@
 // Unit tests for the read-only grant's host check: the tree the harness fills, and every kind of
-// change the audit's ro_* scenarios can make to it seen (content, size, mode, mtime, entries).
+// change the audit's ro_* scenarios can make to it seen (content, size, mode, mtime, entries);
+// the ro_* scenarios as shipped, and the scenario field "quick".
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "eval/audit/host_env.hpp"
 #include "eval/audit/ro_grant.hpp"
+#include "eval/audit/scenario.hpp"
 #include "eval/backend.hpp"
 
 namespace isobox::eval::audit {
@@ -97,6 +99,29 @@ TEST(RoGrantBackend, OnlyRunsNamingTheGrantGetIt) {
   EXPECT_EQ(substitute_dir({kDirToken, kRoDirToken, "x"}, "/data", "/ro"),
             (std::vector<std::string>{"/data", "/ro", "x"}));
   EXPECT_EQ(ro_grant_dir("/w"), "/w/ro-grant");
+}
+
+TEST(RoGrantScenarios, FullOnlyOnesAreMarkedAndTheFieldIsChecked) {
+  auto all = load_scenarios(default_scenario_dir());
+  ASSERT_TRUE(all) << all.error().message;
+  int ro = 0, quick = 0;
+  for (const auto &s : *all)
+    if (s.id.starts_with("ro_")) {
+      ro++;
+      quick += s.quick ? 1 : 0;
+      EXPECT_EQ(s.check.kind, "tree_intact") << s.id;
+      EXPECT_EQ(s.expected_for("native", "baseline"), "escaped") << s.id;
+    }
+  EXPECT_EQ(ro, 12);
+  EXPECT_EQ(quick, 3); // ro_truncate, ro_rename_in, ro_link_out
+  auto doc = nlohmann::json::parse(R"({"id": "x", "group": "files", "threat": "t", "attempt": "a",
+    "program": "ro_grant", "args": ["{rodir}"], "host_check": "h", "quick": "no",
+    "check": {"kind": "tree_intact"}, "expected": {"native": "escaped"}})");
+  EXPECT_FALSE(parse_scenario(doc));
+  doc["quick"] = false;
+  auto s = parse_scenario(doc);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->quick);
 }
 
 } // namespace
