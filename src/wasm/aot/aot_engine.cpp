@@ -6,6 +6,7 @@
 
 #include "common/log.hpp"
 #include "wasm/aot/aot.hpp"
+#include "wasm/aot/native_call.hpp"
 #include "wasm/interp/invoke.hpp"
 
 namespace isobox::wasm::aot {
@@ -64,6 +65,7 @@ Result<std::unique_ptr<Engine>> make_aot_engine(const StoreLimits &limits) {
   if (!available())
     return make_error("the aot tier is not built in");
   ISOBOX_CHECK(load_compiler()); // before Landlock: the plug-in and libLLVM are files
+  prepare_thread(); // before confinement too: the stack's extent comes from /proc/self/maps
   return std::make_unique<AotEngine>(limits);
 }
 

@@ -3,8 +3,11 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csetjmp>
@@ -21,6 +24,7 @@ struct Boundary {
 
 thread_local Boundary *t_boundary = nullptr;
 thread_local uintptr_t t_stack_limit = 0;
+thread_local uintptr_t t_stack_low = 0; ///< lowest address of this thread's stack, if known
 
 /// Code ranges of loaded modules; read by the signal handler, so lock-free slots.
 constexpr size_t kMaxRanges = 4096;
@@ -38,18 +42,78 @@ bool is_compiled_code(uintptr_t pc) {
 
 struct sigaction g_old_segv, g_old_bus;
 
-/// A fault in compiled code with a boundary to return to is a guest memory access outside the
-/// accessible part of its memory (the guard regions): the trap "out of bounds memory access".
-/// Anything else is not ours: the previous disposition is restored and the fault repeats.
-void on_fault(int sig, siginfo_t *, void *uctx) {
+/// Whether a fault at `addr` (with the stack pointer at `sp`) is this thread's stack
+/// overflowing: in the guard below its lowest address (a guard page, or the gap the kernel keeps
+/// below a growing main-thread stack), or, where the stack's extent is unknown, right at the stack
+/// pointer (linear memories are reserved far from any stack).
+bool is_stack_overflow(uintptr_t addr, uintptr_t sp) {
+  constexpr uintptr_t kGuardWindow = 1 << 20, kPage = 4096, kNearSp = 64 * 1024;
+  if (t_stack_low != 0 && addr < t_stack_low + kPage && addr + kGuardWindow >= t_stack_low)
+    return true;
+  return addr + kNearSp >= sp && addr < sp + kNearSp;
+}
+
+/// Async-signal-safe: one line on stderr, then the process ends as a trapped guest does.
+[[noreturn]] void die_of_host_stack_overflow() {
+  static constexpr char kLine[] =
+      "isobox: trap: call stack exhausted (native stack overflow in a host function)\n";
+  [[maybe_unused]] auto n = ::write(STDERR_FILENO, kLine, sizeof kLine - 1);
+  ::_exit(134);
+}
+
+/// Runs on the alternate signal stack (a stack overflow leaves no room on the thread's own).
+/// A fault in compiled code with a boundary to return to is a guest trap: "call stack exhausted"
+/// when it hit the stack's guard, else "out of bounds memory access" (a guard region of a linear
+/// memory). A stack overflow in host code below a boundary (a host function called by the guest)
+/// cannot be unwound safely (it may hold locks): one line and exit status 134. Anything else is not
+/// ours: the previous disposition is restored and the fault repeats.
+void on_fault(int sig, siginfo_t *info, void *uctx) {
   const auto *uc = static_cast<const ucontext_t *>(uctx);
   const auto pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  const auto sp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+  const bool overflow = is_stack_overflow(reinterpret_cast<uintptr_t>(info->si_addr), sp);
   if (t_boundary != nullptr && is_compiled_code(pc)) {
-    t_boundary->code = TrapCode::MemOob;
+    t_boundary->code = overflow ? TrapCode::StackExhausted : TrapCode::MemOob;
     siglongjmp(t_boundary->jmp, 1);
   }
+  if (t_boundary != nullptr && overflow)
+    die_of_host_stack_overflow();
   sigaction(sig, sig == SIGSEGV ? &g_old_segv : &g_old_bus, nullptr);
 }
+
+/// This thread's alternate signal stack, made on first use and freed when the thread ends (a
+/// stack the thread already had is kept).
+class AltStack {
+public:
+  AltStack() {
+    stack_t old{};
+    if (sigaltstack(nullptr, &old) == 0 && !(old.ss_flags & SS_DISABLE))
+      return;
+    const long min = sysconf(_SC_MINSIGSTKSZ);
+    m_size = std::max<size_t>(64 * 1024, min > 0 ? 4 * static_cast<size_t>(min) : 0);
+    void *p = mmap(nullptr, m_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+      return;
+    stack_t st{.ss_sp = p, .ss_flags = 0, .ss_size = m_size};
+    if (sigaltstack(&st, nullptr) == 0)
+      m_mem = p;
+    else
+      munmap(p, m_size);
+  }
+  ~AltStack() {
+    if (m_mem == nullptr)
+      return;
+    stack_t off{.ss_sp = nullptr, .ss_flags = SS_DISABLE, .ss_size = 0};
+    sigaltstack(&off, nullptr);
+    munmap(m_mem, m_size);
+  }
+  AltStack(const AltStack &) = delete;
+  AltStack &operator=(const AltStack &) = delete;
+
+private:
+  void *m_mem = nullptr;
+  size_t m_size = 0;
+};
 
 void install_handler() {
   struct sigaction sa {};
@@ -62,7 +126,8 @@ void install_handler() {
 }
 
 /// The lowest stack address compiled code may use: 256 KiB above the end of this thread's
-/// stack, left for host functions and the runtime's helpers.
+/// stack (a quarter of a smaller stack), left for host functions and the runtime's helpers.
+/// Also records the end of the stack (t_stack_low) for the fault handler.
 uintptr_t compute_stack_limit() {
   constexpr uintptr_t kReserve = 256 * 1024;
   pthread_attr_t attr;
@@ -72,10 +137,10 @@ uintptr_t compute_stack_limit() {
     pthread_attr_getstack(&attr, &addr, &size);
     pthread_attr_destroy(&attr);
   }
-  const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  if (addr == nullptr || size <= 2 * kReserve)
-    return here - 1024 * 1024; // unknown stack: allow 1 MiB below this frame
-  return reinterpret_cast<uintptr_t>(addr) + kReserve;
+  if (addr == nullptr) // unknown stack: allow 1 MiB below this frame
+    return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) - 1024 * 1024;
+  t_stack_low = reinterpret_cast<uintptr_t>(addr);
+  return t_stack_low + std::min<uintptr_t>(kReserve, size / 4);
 }
 
 } // namespace
@@ -83,6 +148,7 @@ uintptr_t compute_stack_limit() {
 void prepare_thread() {
   static std::once_flag once;
   std::call_once(once, install_handler);
+  thread_local AltStack alt_stack;
   if (t_stack_limit == 0)
     t_stack_limit = compute_stack_limit();
 }
