@@ -1,5 +1,6 @@
-// `isobox wasm ...`: run, validate and dump WebAssembly modules.
+// `isobox wasm ...`: run, validate, dump and compile WebAssembly modules; the code cache.
 #include "cli/context.hpp"
+#include "cli/wasm_cache.hpp"
 #include "cli/wasm_inspect.hpp"
 #include "cli/wasm_run.hpp"
 
@@ -10,6 +11,7 @@ void register_wasm_commands(CLI::App &app, Context &ctx) {
   wasm->require_subcommand(1);
   register_wasm_run(*wasm, ctx);
   register_wasm_inspect(*wasm, ctx);
+  register_wasm_cache(*wasm, ctx);
 }
 
 } // namespace isobox::cli

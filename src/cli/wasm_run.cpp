@@ -81,6 +81,8 @@ Result<int> wasm_run(const WasmRunOptions &opts) {
   req.tier = ISOBOX_TRY(wasm::parse_tier(opts.tier));
   req.wasi = ISOBOX_TRY(wasi_config(opts, invoke_name ? std::vector<std::string>{} : words));
   req.bytes = ISOBOX_TRY(wasm::embed::read_module_file(opts.module));
+  req.cache.dir = opts.cache_dir;
+  req.allow_precompiled = opts.allow_precompiled;
   // Listening sockets are bound now, as the confined engine may not create sockets.
   std::vector<UniqueFd> listeners;
   for (const auto &spec : opts.tcp_listen) {
@@ -116,7 +118,14 @@ void register_wasm_run(CLI::App &wasm, Context &ctx) {
   run->add_option("--fuel", opts->fuel, "instruction budget, 0 to 18446744073709551615");
   run->add_option("--timeout", opts->timeout, "wall-clock limit, 1ms to 720h, e.g. 10s or 500ms");
   run->add_option("--tier", opts->tier,
-                  "which code runs the guest: interp, aot or auto (default auto: the interpreter)");
+                  "which code runs the guest: interp, aot (compile now unless cached) or auto "
+                  "(default: cached compiled code, else the interpreter)");
+  run->add_option("--cache-dir", opts->cache_dir,
+                  "compiled-code cache (default $ISOBOX_CACHE_DIR, $XDG_CACHE_HOME/isobox or "
+                  "~/.cache/isobox)");
+  run->add_flag("--allow-precompiled", opts->allow_precompiled,
+                "the module may be an artifact of `isobox wasm compile -o` (native code: only "
+                "artifacts you trust)");
   run->add_flag("--print-syscalls", opts->print_syscalls,
                 "print the seccomp allowlist the engine confines itself to, and exit");
   run->add_flag("--no-confine", opts->no_confine,

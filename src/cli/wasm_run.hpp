@@ -19,8 +19,10 @@ struct WasmRunOptions {
   std::vector<std::string> env;        ///< --env K=V
   std::vector<std::string> tcp_listen; ///< --tcp-listen ADDR:PORT, pre-opened listening sockets
   std::optional<std::string> max_memory, max_stack, max_table, fuel;
-  std::optional<std::string> timeout; ///< e.g. "10s", "500ms"
-  std::string tier = "auto";          ///< --tier interp|aot|auto
+  std::optional<std::string> timeout;   ///< e.g. "10s", "500ms"
+  std::string tier = "auto";            ///< --tier interp|aot|auto
+  std::optional<std::string> cache_dir; ///< --cache-dir (else $ISOBOX_CACHE_DIR, ~/.cache/isobox)
+  bool allow_precompiled = false;       ///< the module may be a `wasm compile -o` artifact
   bool print_syscalls = false;
   bool no_confine = false;
   std::string module;            ///< path of the .wasm file

@@ -29,12 +29,14 @@ public:
 
 protected:
   std::expected<std::shared_ptr<const ValidatedModule>, LoadError>
-  prepare(std::shared_ptr<const ValidatedModule> module, const LoadOptions &) override {
-    auto code = compile(*module, compile_options(store().limits()));
+  prepare(std::shared_ptr<const ValidatedModule> module, const LoadOptions &options) override {
+    auto code = options.aot_object.empty() ? compile(*module, compile_options(store().limits()))
+                                           : load_code(*module, options.aot_object);
     if (!code) // a module the tier cannot translate yet: say so, do not run it another way
       return std::unexpected(LoadError{LoadError::Kind::Invalid, code.error().message});
-    log::debug("wasm aot: compiled in {:.1f} ms, {} bytes of object", (*code)->compile_ms,
-               (*code)->object_bytes);
+    if (options.aot_object.empty())
+      log::debug("wasm aot: compiled in {:.1f} ms, {} bytes of object", (*code)->compile_ms,
+                 (*code)->object_bytes);
     m_code[module.get()] = std::move(*code);
     return module;
   }
@@ -61,10 +63,11 @@ CompileOptions compile_options(const StoreLimits &limits) {
                         .count_depth = true};
 }
 
-Result<std::unique_ptr<Engine>> make_aot_engine(const StoreLimits &limits) {
+Result<std::unique_ptr<Engine>> make_aot_engine(const StoreLimits &limits, bool load_compiler) {
   if (!available())
     return make_error("the aot tier is not built in");
-  ISOBOX_CHECK(load_compiler()); // before Landlock: the plug-in and libLLVM are files
+  if (load_compiler) // before Landlock: the plug-in and libLLVM are files
+    ISOBOX_CHECK(aot::load_compiler());
   prepare_thread(); // before confinement too: the stack's extent comes from /proc/self/maps
   return std::make_unique<AotEngine>(limits);
 }

@@ -13,8 +13,9 @@ namespace isobox::wasm::aot {
 /// its code depends on besides the module.
 CompileOptions compile_options(const StoreLimits &limits);
 
-/// A fresh aot-tier engine enforcing every limit of `limits`. Error: the compiler plug-in is
-/// missing.
-Result<std::unique_ptr<Engine>> make_aot_engine(const StoreLimits &limits);
+/// A fresh aot-tier engine enforcing every limit of `limits`; `load_compiler`: load the plug-in
+/// (and libLLVM) now, false when every module comes with its code (LoadOptions::aot_object).
+/// Error: the compiler plug-in is missing.
+Result<std::unique_ptr<Engine>> make_aot_engine(const StoreLimits &limits, bool load_compiler);
 
 } // namespace isobox::wasm::aot

@@ -10,6 +10,8 @@
 
 #include "common/log.hpp"
 #include "common/parse_number.hpp"
+#include "wasm/aot/aot_engine.hpp"
+#include "wasm/aot/artifact.hpp"
 #include "wasm/binary/decoder.hpp"
 #include "wasm/embed/confine.hpp"
 #include "wasm/embed/host_stdio.hpp"
@@ -23,8 +25,9 @@ namespace {
 
 /// Loads the module (or the one the caller validated) into `engine` without running its start
 /// function; `interrupt` (the watchdog's flag, or null) stops a long validation or compilation.
-Result<InstanceId> load(Engine &engine, const RunRequest &req, const std::atomic<bool> *interrupt) {
-  const LoadOptions options{.run_start = false, .interrupt = interrupt};
+Result<InstanceId> load(Engine &engine, const RunRequest &req, const std::atomic<bool> *interrupt,
+                        std::span<const uint8_t> object) {
+  const LoadOptions options{.run_start = false, .interrupt = interrupt, .aot_object = object};
   auto id = req.validated ? engine.load(req.validated, options) : engine.load(req.bytes, options);
   if (id)
     return *id;
@@ -32,6 +35,34 @@ Result<InstanceId> load(Engine &engine, const RunRequest &req, const std::atomic
   if (e.kind == LoadError::Kind::Malformed || e.kind == LoadError::Kind::Invalid)
     return make_error("{}: {}", req.name, e.message);
   return make_error("{}", e.message);
+}
+
+/// A `wasm compile -o` artifact in place of a module: its module and code, when allowed.
+Result<CodeChoice> take_artifact(RunRequest &req, const aot::CompileOptions &options) {
+  if (!req.allow_precompiled)
+    return make_error("{}: a precompiled artifact (native code): run it with --allow-precompiled "
+                      "if you trust it",
+                      req.name);
+  std::vector<uint8_t> module;
+  auto code = ISOBOX_TRY(open_artifact(req.bytes, req.name, options, module));
+  req.bytes = std::move(module);
+  return req.tier == Tier::Interp ? CodeChoice{} : std::move(code);
+}
+
+/// The request's code, or the one choose_code picks (before any confinement: it reads the cache).
+Result<CodeChoice> request_code(RunRequest &req) {
+  if (req.code)
+    return std::move(*req.code);
+  const aot::CompileOptions options = aot::compile_options(req.limits.store);
+  if (aot::is_artifact(req.bytes))
+    return take_artifact(req, options);
+  if (req.bytes.empty()) // validated by the caller, bytes not kept: no key, the engine compiles
+    return CodeChoice{.tier = req.tier == Tier::Auto ? Tier::Interp : req.tier};
+  auto code =
+      ISOBOX_TRY(choose_code(req.tier, req.bytes, req.name, options, req.cache, req.validated));
+  if (code.validated && !req.validated)
+    req.validated = code.validated;
+  return code;
 }
 
 /// A socket among the host's stdio (inetd-style activation): the guest may sock_recv/sock_send.
@@ -112,7 +143,11 @@ Result<int> run_module(RunRequest req) {
   std::atomic<bool> interrupt{false}; // without a watchdog, no flag: the guest runs unmetered
   if (req.limits.timeout_ms)
     req.limits.store.interrupt = &interrupt;
-  auto engine = ISOBOX_TRY(make_engine(EngineOptions{req.tier, req.limits.store}));
+  const CodeChoice code = ISOBOX_TRY(request_code(req));
+  log::debug("wasm: tier {}{}", to_string(code.tier),
+             code.origin.empty() ? "" : " (" + code.origin + ")");
+  auto engine = ISOBOX_TRY(make_engine(EngineOptions{
+      .tier = code.tier, .limits = req.limits.store, .precompiled = !code.object.empty()}));
   const std::vector<wasi::DirGrant> dirs = req.wasi.dirs;
   auto wasi = ISOBOX_TRY(wasi::Wasi::create(std::move(req.wasi)));
   if (req.confine)
@@ -123,7 +158,7 @@ Result<int> run_module(RunRequest req) {
     watchdog.emplace(interrupt, *req.limits.timeout_ms, [&stdio] { stdio.restore(); });
   for (const auto &[name, addr] : wasi::add_wasi_functions(engine->store(), *wasi))
     engine->define(wasi::kModuleName, name, ExternVal{ExternKind::Func, addr});
-  auto id = load(*engine, req, req.limits.store.interrupt);
+  auto id = load(*engine, req, req.limits.store.interrupt, code.object);
   if (!id && interrupt.load()) { // the timeout fired while loading: the same end as in code
     fmt::print(stderr, "isobox: trap: interrupted\n");
     return kTrapExitCode;

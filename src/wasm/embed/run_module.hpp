@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "wasm/embed/code_choice.hpp"
 #include "wasm/engine/engine.hpp"
 #include "wasm/wasi/wasi.hpp"
 
@@ -57,7 +58,11 @@ struct RunRequest {
   RunLimits limits;
   bool confine = true;    ///< no_new_privs + Landlock + seccomp (false: debugging only)
   Entry entry;            ///< empty: the WASI command's exported `_start`
-  Tier tier = Tier::Auto; ///< which code runs the guest (make_engine)
+  Tier tier = Tier::Auto; ///< which code runs the guest (choose_code, then make_engine)
+  CacheOptions cache;     ///< where Auto and Aot look for compiled code
+  bool allow_precompiled = false; ///< `bytes` may be a `wasm compile -o` artifact (native code)
+  /// The code chosen already (an artifact, or a container's choice at create): no cache lookup.
+  std::optional<CodeChoice> code;
 };
 
 /// Loads and validates the module (unless `validated` is set), instantiates it in the engine of

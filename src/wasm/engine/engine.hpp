@@ -21,8 +21,9 @@
 
 namespace isobox::wasm {
 
-/// Which code runs the guest: the interpreter, compiled native code, or `Auto` (the engine
-/// picks; today the interpreter).
+/// Which code runs the guest: the interpreter, compiled native code, or `Auto` (compiled code
+/// when the code cache has it, else the interpreter: embed::choose_code; make_engine alone picks
+/// the interpreter).
 enum class Tier : uint8_t { Interp, Aot, Auto };
 
 std::string_view to_string(Tier tier);
@@ -52,12 +53,17 @@ struct LoadOptions {
   /// Set from another thread (a --timeout watchdog): validation and compilation stop with
   /// LoadError{Invalid, "interrupted"}.
   const std::atomic<bool> *interrupt = nullptr;
+  /// Aot tier: native code compiled from this very module earlier (aot::compile_object, the
+  /// code cache); empty: compile now.
+  std::span<const uint8_t> aot_object;
 };
 
 /// What make_engine builds.
 struct EngineOptions {
   Tier tier = Tier::Auto;
   StoreLimits limits; ///< enforced by every tier (memory, table, call depth, fuel, interrupt)
+  /// Aot tier: every module comes with its code (LoadOptions::aot_object), so LLVM is not loaded.
+  bool precompiled = false;
 };
 
 using InvokeResult = std::expected<std::vector<Value>, Trap>;

@@ -51,7 +51,7 @@ Result<std::unique_ptr<Engine>> make_engine(const EngineOptions &options) {
   switch (options.tier) {
   case Tier::Interp:
   case Tier::Auto: return std::make_unique<InterpEngine>(options.limits);
-  case Tier::Aot: return aot::make_aot_engine(options.limits);
+  case Tier::Aot: return aot::make_aot_engine(options.limits, !options.precompiled);
   }
   return make_error("the {} tier is not built in", to_string(options.tier));
 }
