@@ -56,10 +56,10 @@ struct RunRequest {
   std::shared_ptr<const ValidatedModule> validated; ///< already loaded (load_module), or null
   wasi::WasiConfig wasi;
   RunLimits limits;
-  bool confine = true;    ///< no_new_privs + Landlock + seccomp (false: debugging only)
-  Entry entry;            ///< empty: the WASI command's exported `_start`
-  Tier tier = Tier::Auto; ///< which code runs the guest (choose_code, then make_engine)
-  CacheOptions cache;     ///< where Auto and Aot look for compiled code
+  bool confine = true;            ///< no_new_privs + Landlock + seccomp (false: debugging only)
+  Entry entry;                    ///< empty: the WASI command's exported `_start`
+  Tier tier = Tier::Auto;         ///< which code runs the guest (choose_code, then make_engine)
+  CacheOptions cache;             ///< where Auto and Aot look for compiled code
   bool allow_precompiled = false; ///< `bytes` may be a `wasm compile -o` artifact (native code)
   /// The code chosen already (an artifact, or a container's choice at create): no cache lookup.
   std::optional<CodeChoice> code;
