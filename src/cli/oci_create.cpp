@@ -29,7 +29,7 @@ void register_oci_create(CLI::App &app, Context &ctx) {
     o->root = ctx.global.root;
     o->systemd_cgroup = ctx.global.systemd_cgroup;
     auto r = oci::create_container(*o);
-    ctx.exit_code = finish("create", r ? Result<int>(0) : std::unexpected(r.error()));
+    ctx.exit_code = finish("create", r);
   });
 }
 

@@ -17,7 +17,7 @@ void register_oci_delete(CLI::App &app, Context &ctx) {
     // runc --force on a missing container is success (containerd relies on it).
     if (!r && *force && r.error().message.find("does not exist") != std::string::npos)
       r = {};
-    ctx.exit_code = finish("delete", r ? Result<int>(0) : std::unexpected(r.error()));
+    ctx.exit_code = finish("delete", r);
   });
 }
 

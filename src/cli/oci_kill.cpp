@@ -22,7 +22,7 @@ void register_oci_kill(CLI::App &app, Context &ctx) {
     auto sig = oci::parse_signal(a->signal);
     Result<> r = sig ? oci::kill_container(ctx.global.root, a->id, *sig, a->all)
                      : Result<>(make_error("unknown signal \"{}\"", a->signal));
-    ctx.exit_code = finish("kill", r ? Result<int>(0) : std::unexpected(r.error()));
+    ctx.exit_code = finish("kill", r);
   });
 }
 

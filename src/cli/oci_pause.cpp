@@ -12,14 +12,14 @@ void register_oci_pause(CLI::App &app, Context &ctx) {
   pause->add_option("id", *id, "container id")->required();
   pause->callback([&ctx, id] {
     auto r = oci::pause_container(ctx.global.root, *id);
-    ctx.exit_code = finish("pause", r ? Result<int>(0) : std::unexpected(r.error()));
+    ctx.exit_code = finish("pause", r);
   });
   auto rid = std::make_shared<std::string>();
   CLI::App *resume = app.add_subcommand("resume", "thaw a paused container");
   resume->add_option("id", *rid, "container id")->required();
   resume->callback([&ctx, rid] {
     auto r = oci::resume_container(ctx.global.root, *rid);
-    ctx.exit_code = finish("resume", r ? Result<int>(0) : std::unexpected(r.error()));
+    ctx.exit_code = finish("resume", r);
   });
 }
 

@@ -12,7 +12,7 @@ void register_oci_start(CLI::App &app, Context &ctx) {
   cmd->add_option("id", *id, "container id")->required();
   cmd->callback([&ctx, id] {
     auto r = oci::start_container(ctx.global.root, *id);
-    ctx.exit_code = finish("start", r ? Result<int>(0) : std::unexpected(r.error()));
+    ctx.exit_code = finish("start", r);
   });
 }
 

@@ -14,7 +14,7 @@ void register_oci_state(CLI::App &app, Context &ctx) {
     auto r = oci::container_state_json(ctx.global.root, *id);
     if (r)
       fmt::print("{}", *r);
-    ctx.exit_code = finish("state", r ? Result<int>(0) : std::unexpected(r.error()));
+    ctx.exit_code = finish("state", r);
   });
 }
 

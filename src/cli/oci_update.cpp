@@ -115,7 +115,7 @@ void register_oci_update(CLI::App &app, Context &ctx) {
         a->resources.empty() ? resources_from_flags(a->values) : resources_from_file(a->resources);
     Result<> r = resources ? oci::update_container(ctx.global.root, a->id, *resources)
                            : Result<>(std::unexpected(resources.error()));
-    ctx.exit_code = finish("update", r ? Result<int>(0) : std::unexpected(r.error()));
+    ctx.exit_code = finish("update", r);
   });
 }
 
