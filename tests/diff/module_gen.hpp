@@ -1,5 +1,7 @@
-// Random valid Wasm modules for differential testing: typed expression trees over params, locals,
-// globals and memory, with bounded loops, blocks, br_if, if/else, select, calls and float math.
+// Random valid Wasm modules for differential testing: typed expression trees and statements over
+// params, locals and globals of every number type, memory (loads and stores of every width, near
+// the end and with large offsets, grow/size/fill/copy/init), a funcref table (call_indirect,
+// table.get/set/fill/grow), bounded loops, br_table, if/else, select and calls.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +12,7 @@
 
 namespace isobox::diff {
 
-/// One exported function of a generated module: no parameters, one i32 or i64 result.
+/// One exported function of a generated module: no parameters, one number result.
 struct GeneratedExport {
   std::string name;
   wasm::ValType result;
@@ -21,10 +23,16 @@ struct GeneratedModule {
   std::vector<GeneratedExport> exports; ///< in export order (wasm-interp runs them in this order)
 };
 
-/// Generates a module from `seed`; the same seed always gives the same bytes. Every module is
-/// valid; its exports may trap (division, conversions, out-of-bounds addresses) but always
-/// terminate (loops are bounded by counters, calls only go to lower-indexed helpers). Results are
-/// integers only, so NaN payloads (non-deterministic in the spec) never reach a comparison.
-GeneratedModule generate_module(uint64_t seed);
+struct GenOptions {
+  /// Exports return integers only (wasm_diff parses wabt's printing of i32 and i64 results).
+  bool integer_results = false;
+};
+
+/// Generates a module from `seed`; the same seed and options always give the same bytes. Every
+/// module is valid; its exports may trap (division, conversions, memory and table bounds,
+/// call_indirect type or null, unreachable) but always terminate (func_gen.hpp). A NaN whose bits
+/// the spec leaves open is canonicalised before it can be observed, so results, memories and
+/// globals can be compared bit for bit.
+GeneratedModule generate_module(uint64_t seed, const GenOptions &options = {});
 
 } // namespace isobox::diff

@@ -44,7 +44,9 @@ bool FuncTranslator::variable_op(const Instr &in) {
     llvm::Value *v = pop();
     if (t->isFloatingPointTy())
       v = m_b.CreateBitCast(v, llvm::IntegerType::get(m_env.ll, t->getPrimitiveSizeInBits()));
-    m_b.CreateStore(m_b.CreateZExt(v, m_b.getInt64Ty()), cell); // cells hold i32 zero-extended
+    // Volatile, as memory accesses are: LLVM would otherwise sink a global.set in a loop past
+    // a store that faults (tests/diff/regressions/global_set_before_trap.wat).
+    m_b.CreateStore(m_b.CreateZExt(v, m_b.getInt64Ty()), cell, /*isVolatile=*/true);
     return true;
   }
   case Opcode::RefNull: push(m_b.getInt64(kNullRef)); return true;
@@ -76,9 +78,12 @@ llvm::Value *FuncTranslator::address(llvm::Value *index, uint64_t offset) {
 }
 
 /// Loads and stores: no bounds check; an access past the accessible part faults in the guard
-/// region and the signal handler turns it into "out of bounds memory access". A load whose value
-/// is dropped at once is volatile, so that LLVM keeps it (and its trap).
-bool FuncTranslator::memory_op(const Instr &in, bool dropped) {
+/// region and the signal handler turns it into "out of bounds memory access". Every access is
+/// volatile, so LLVM keeps each one, in program order: it deletes a plain load whose value ends
+/// up unused (a compare it folds, a local never read again), and the trap with it; and it deletes
+/// a store overwritten later, though a faulting access between the two makes the first one
+/// observable (tests/diff/regressions/dead_loads.wat, dead_store.wat).
+bool FuncTranslator::memory_op(const Instr &in, bool /*dropped*/) {
   const Opcode op = in.op;
   if (op == Opcode::MemorySize) {
     push(call("isobox_aot_memory_size", m_b.getInt32Ty(), {m_ctx}));
@@ -108,7 +113,7 @@ bool FuncTranslator::memory_op(const Instr &in, bool dropped) {
                                               : m_b.getDoubleTy();
     llvm::Value *ptr = address(pop(), in.c);
     llvm::Type *lt = result->isFloatingPointTy() ? result : static_cast<llvm::Type *>(access_int);
-    auto *v = m_b.CreateAlignedLoad(lt, ptr, llvm::MaybeAlign(1), dropped);
+    auto *v = m_b.CreateAlignedLoad(lt, ptr, llvm::MaybeAlign(1), /*isVolatile=*/true);
     if (lt == result) {
       push(v);
       return true;
@@ -121,7 +126,7 @@ bool FuncTranslator::memory_op(const Instr &in, bool dropped) {
   llvm::Value *ptr = address(pop(), in.c);
   if (!v->getType()->isFloatingPointTy() && v->getType() != access_int)
     v = m_b.CreateTrunc(v, access_int);
-  m_b.CreateAlignedStore(v, ptr, llvm::MaybeAlign(1));
+  m_b.CreateAlignedStore(v, ptr, llvm::MaybeAlign(1), /*isVolatile=*/true);
   return true;
 }
 
