@@ -86,8 +86,11 @@ void register_dump(CLI::App &wasm, Context &ctx) {
   cmd->callback([path, code, &ctx] {
     auto run = [&]() -> Result<int> {
       if (*code) {
-        const auto validated = ISOBOX_TRY(load_validated(*path));
-        fmt::print("{}", ISOBOX_TRY(dump_compiled_code(*validated)));
+        auto module = ISOBOX_TRY(read_module(*path));
+        auto compiled = wasm::validate_for_interp(std::move(module));
+        if (!compiled)
+          return std::unexpected(compiled.error().wrap(*path));
+        fmt::print("{}", ISOBOX_TRY(dump_compiled_code(*compiled)));
         return 0;
       }
       const auto module = ISOBOX_TRY(read_module(*path));
@@ -130,14 +133,14 @@ Result<std::string> dump_module(const wasm::Module &m) {
   return out;
 }
 
-Result<std::string> dump_compiled_code(const wasm::ValidatedModule &module) {
+Result<std::string> dump_compiled_code(const wasm::InterpModule &module) {
   std::string out;
-  const uint32_t imported = module.module.imported_funcs;
-  for (uint32_t i = 0; i < module.code.size(); ++i) {
-    const auto &f = module.code[i];
+  const uint32_t imported = module.validated->module.imported_funcs;
+  for (uint32_t i = 0; i < module.code->funcs.size(); ++i) {
+    const auto &f = module.code->funcs[i];
     out += fmt::format("func[{}] code: {} cells ({} params, {} locals), {} units\n", imported + i,
                        f.frame_size, f.num_params, f.num_locals, f.code.size());
-    out += ISOBOX_TRY(wasm::disassemble(module, imported + i));
+    out += ISOBOX_TRY(wasm::disassemble(*module.validated, *module.code, imported + i));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include "cli/context.hpp"
 #include "wasm/binary/module.hpp"
+#include "wasm/interp/interp_module.hpp"
 #include "wasm/validator/validator.hpp"
 
 namespace isobox::cli {
@@ -22,7 +23,7 @@ Result<std::string> dump_module(const wasm::Module &module);
 
 /// The interpreter's compiled code of every defined function (`dump --code`): a header line per
 /// function ("func[N] code: F cells"), then one line per internal instruction.
-Result<std::string> dump_compiled_code(const wasm::ValidatedModule &module);
+Result<std::string> dump_compiled_code(const wasm::InterpModule &module);
 
 /// Adds `validate` and `dump` under `wasm`.
 void register_wasm_inspect(CLI::App &wasm, Context &ctx);

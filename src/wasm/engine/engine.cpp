@@ -27,13 +27,13 @@ void Engine::define(std::string_view module, std::string_view name, ExternVal va
 }
 
 std::optional<LoadError> Engine::check(std::span<const uint8_t> bytes, const LoadOptions &options) {
-  auto v = decode_and_validate(bytes, options);
+  auto v = decode_and_validate(bytes, options, false);
   return v ? std::nullopt : std::optional(v.error());
 }
 
 std::expected<InstanceId, LoadError> Engine::load(std::span<const uint8_t> bytes,
                                                   const LoadOptions &options) {
-  auto validated = decode_and_validate(bytes, options);
+  auto validated = decode_and_validate(bytes, options, true);
   if (!validated)
     return std::unexpected(validated.error());
   return load(std::move(*validated), options);
@@ -47,15 +47,22 @@ std::expected<InstanceId, LoadError> Engine::load(std::shared_ptr<const Validate
   auto resolver = [this](std::string_view from, std::string_view name) {
     return resolve(from, name);
   };
-  auto inst = instantiate(m_store, *compiled, resolver, false);
+  std::optional<LoadError> link_error;
+  auto attach = [&](ModuleInstance &created) -> std::optional<InstantiateError> {
+    link_error = link(**compiled, created);
+    if (!link_error)
+      return std::nullopt;
+    return InstantiateError{InstantiateError::Uninstantiable, link_error->message};
+  };
+  auto inst = instantiate(m_store, *compiled, resolver, false, attach);
+  if (link_error)
+    return std::unexpected(std::move(*link_error));
   if (!inst) {
     const auto kind = inst.error().kind == InstantiateError::Unlinkable
                           ? LoadError::Kind::Unlinkable
                           : LoadError::Kind::Uninstantiable;
     return std::unexpected(LoadError{kind, inst.error().message});
   }
-  if (auto e = link(**compiled, **inst))
-    return std::unexpected(std::move(*e));
   if (auto start = start_func_addr(**inst); start && options.run_start) {
     if (auto r = call(*start, {}); !r)
       return std::unexpected(LoadError{LoadError::Kind::Uninstantiable, r.error().message});
@@ -86,12 +93,20 @@ std::expected<Value, std::string> Engine::get(InstanceId id, std::string_view fi
   return m_store.global_get(ext->addr);
 }
 
+Result<std::shared_ptr<const ValidatedModule>>
+Engine::validate_for_tier(Module module, const LoadOptions &options) {
+  return validate(std::move(module), ValidateOptions{.interrupt = options.interrupt});
+}
+
 std::expected<std::shared_ptr<const ValidatedModule>, LoadError>
-Engine::decode_and_validate(std::span<const uint8_t> bytes, const LoadOptions &options) {
+Engine::decode_and_validate(std::span<const uint8_t> bytes, const LoadOptions &options,
+                            bool for_tier) {
   auto module = decode(bytes);
   if (!module)
     return std::unexpected(LoadError{LoadError::Kind::Malformed, module.error().message});
-  auto validated = validate(std::move(*module), ValidateOptions{.interrupt = options.interrupt});
+  auto validated =
+      for_tier ? validate_for_tier(std::move(*module), options)
+               : validate(std::move(*module), ValidateOptions{.interrupt = options.interrupt});
   if (!validated)
     return std::unexpected(LoadError{LoadError::Kind::Invalid, validated.error().message});
   return std::move(*validated);

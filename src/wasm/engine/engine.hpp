@@ -119,19 +119,24 @@ public:
   virtual InvokeResult call(uint32_t func_addr, std::span<const Value> args) = 0;
 
 protected:
+  /// Validates a decoded module for load(bytes): by default validation only; a tier whose code
+  /// the validator can emit in the same pass does so here and keeps it for prepare().
+  virtual Result<std::shared_ptr<const ValidatedModule>> validate_for_tier(Module module,
+                                                                           const LoadOptions &);
   /// Gives a validated module the tier's code (an error is LoadError Invalid, e.g. "interrupted").
   virtual std::expected<std::shared_ptr<const ValidatedModule>, LoadError>
   prepare(std::shared_ptr<const ValidatedModule> module, const LoadOptions &options) = 0;
-  /// Called after instantiation, before the start function: a tier may attach its code to the
-  /// new instance (an error is LoadError Uninstantiable).
+  /// Called during instantiation, once the instance's functions exist and before its segments
+  /// and start function: the tier attaches its code to them (an error is LoadError
+  /// Uninstantiable).
   virtual std::optional<LoadError> link(const ValidatedModule &, ModuleInstance &) {
     return std::nullopt;
   }
 
 private:
   /// decode() (LoadError Malformed) then validate() (Invalid): what every tier starts from.
-  static std::expected<std::shared_ptr<const ValidatedModule>, LoadError>
-  decode_and_validate(std::span<const uint8_t> bytes, const LoadOptions &options);
+  std::expected<std::shared_ptr<const ValidatedModule>, LoadError>
+  decode_and_validate(std::span<const uint8_t> bytes, const LoadOptions &options, bool for_tier);
 
   std::optional<ExternVal> resolve(std::string_view module, std::string_view name) const;
 

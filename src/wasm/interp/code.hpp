@@ -1,4 +1,4 @@
-// Internal code of the interpreter: the operator set the validator compiles function bodies into.
+// Internal code of the interpreter: the operator set its emitter compiles function bodies into.
 #pragma once
 
 #include <cstdint>
@@ -171,9 +171,9 @@ inline constexpr unsigned kIOpCount = static_cast<unsigned>(IOp::Count_);
 
 inline IOp to_iop(Opcode op) { return static_cast<IOp>(static_cast<uint16_t>(op)); }
 
-/// A function compiled by the validator. Frame layout (cells): params, declared locals, operand
-/// stack slots. A call places the arguments in the caller's top slots, which become the callee's
-/// params (no copying); results come back in the same slots.
+/// A function compiled by the interpreter's emitter. Frame layout (cells): params, declared locals,
+/// operand stack slots. A call places the arguments in the caller's top slots, which become the
+/// callee's params (no copying); results come back in the same slots.
 struct CompiledFunc {
   std::vector<uint32_t> code; ///< units: handler offset, then immediates
   uint32_t type_index = 0;
@@ -183,12 +183,18 @@ struct CompiledFunc {
   /// may be read before written (the others are written first on every path).
   uint32_t zero_begin = 0, zero_count = 0;
   uint32_t frame_size = 0; ///< cells the frame needs, operand stack included
-  /// Positions of CallLocalOp instructions; validate() patches in the callee's CompiledFunc*
-  /// once every function is compiled (their addresses are final then).
+  /// Positions of CallLocalOp instructions; InterpEmitter::take() patches in the callee's
+  /// CompiledFunc* once every function is compiled (their addresses are final then).
   std::vector<uint32_t> local_calls;
   /// Fuel charged per call: the instructions of the body outside loops (each loop charges its own
   /// per iteration, from the cost word of its LoopEntry).
   uint32_t fuel_cost = 0;
+};
+
+/// The interpreter's code of one module: a CompiledFunc per defined function (index -
+/// imported_funcs). Made by InterpEmitter (interp/emit/), kept by the instances that run it.
+struct InterpCode {
+  std::vector<CompiledFunc> funcs;
 };
 
 /// Offsets of the interpreter's handlers, indexed by IOp; the compiler writes these into code.

@@ -374,8 +374,11 @@ Trap locate(Trap trap, const RunResult &r) {
   if (r.inst == nullptr || r.ip == nullptr)
     return trap;
   const ValidatedModule &vm = *r.inst->module;
-  for (size_t i = 0; i < vm.code.size(); ++i) {
-    const std::vector<uint32_t> &code = vm.code[i].code;
+  if (!r.inst->interp_code)
+    return trap;
+  const std::vector<CompiledFunc> &funcs = r.inst->interp_code->funcs;
+  for (size_t i = 0; i < funcs.size(); ++i) {
+    const std::vector<uint32_t> &code = funcs[i].code;
     if (r.ip >= code.data() && r.ip < code.data() + code.size()) {
       trap.func_index = static_cast<uint32_t>(vm.module.imported_funcs + i);
       trap.func_name = function_name(vm.module, *trap.func_index);
@@ -450,6 +453,8 @@ std::expected<std::vector<Value>, Trap> invoke(Store &store, uint32_t func_addr,
       return std::unexpected(Trap{"type mismatch", std::nullopt});
   std::vector<Value> results(f->type.results.size());
   if (!f->code) {
+    if (!f->host) // a wasm function of an instance no tier attached code to
+      return std::unexpected(Trap{"runner: function has no code", std::nullopt});
     for (size_t i = 0; i < results.size(); ++i)
       results[i] = default_value(f->type.results[i]);
     HostCall hc{store, nullptr, store.user_data()};

@@ -62,7 +62,7 @@ std::optional<IOp> op_at(uint32_t word) {
 
 /// Text of one operand unit (`kind` from the layout); 64-bit halves print as one value.
 std::string operand_text(char kind, std::span<const uint32_t> ops, size_t k,
-                         const ValidatedModule &module) {
+                         const ValidatedModule &module, const InterpCode &code) {
   const uint32_t u = ops[k];
   switch (kind) {
   case 'd':
@@ -72,8 +72,8 @@ std::string operand_text(char kind, std::span<const uint32_t> ops, size_t k,
   case 'l': return fmt::format("{:#x}", u | (uint64_t{ops[k + 1]} << 32));
   case 'c': {
     const auto *callee = reinterpret_cast<const CompiledFunc *>(u | (uint64_t{ops[k + 1]} << 32));
-    const auto first = module.code.data();
-    if (callee >= first && callee < first + module.code.size())
+    const auto first = code.funcs.data();
+    if (callee >= first && callee < first + code.funcs.size())
       return fmt::format("func[{}]", module.module.imported_funcs + (callee - first));
     return "func[?]";
   }
@@ -123,18 +123,19 @@ Result<std::vector<std::string_view>> code_op_names(const CompiledFunc &func) {
   return names;
 }
 
-Result<std::string> disassemble(const ValidatedModule &module, uint32_t func_index) {
+Result<std::string> disassemble(const ValidatedModule &module, const InterpCode &code,
+                                uint32_t func_index) {
   const uint32_t imported = module.module.imported_funcs;
-  if (func_index < imported || func_index - imported >= module.code.size())
+  if (func_index < imported || func_index - imported >= code.funcs.size())
     return make_error("function {} is not defined in the module", func_index);
-  const CompiledFunc &f = module.code[func_index - imported];
+  const CompiledFunc &f = code.funcs[func_index - imported];
   std::string out;
   for (const auto &in : ISOBOX_TRY(decode_code(f.code))) {
     const IOpInfo &info = iop_info(in.op);
     out += fmt::format("  {:>4}: {}", in.pos, info.name);
     for (size_t k = 0; k < in.operands.size(); ++k) {
       const char kind = k < info.layout.size() ? info.layout[k] : 'o'; // br_table's offsets
-      if (auto text = operand_text(kind, in.operands, k, module); !text.empty())
+      if (auto text = operand_text(kind, in.operands, k, module, code); !text.empty())
         out += " " + text;
     }
     out += "\n";

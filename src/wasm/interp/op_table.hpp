@@ -1,5 +1,5 @@
 // The interpreter's operator table (wasm's simple operators and the internal, fused ones: name,
-// operand layout, length) and a disassembler for the code the validator compiles.
+// operand layout, length) and a disassembler for the code its emitter (interp/emit/) compiles.
 #pragma once
 
 #include <cstddef>
@@ -49,6 +49,7 @@ Result<std::vector<std::string_view>> code_op_names(const CompiledFunc &func);
 
 /// A listing of one defined function's code (`func_index` counts imported functions first), one
 /// instruction per line: "  4: I32AddImm d2 s0 7". Callees show as function indices.
-Result<std::string> disassemble(const ValidatedModule &module, uint32_t func_index);
+Result<std::string> disassemble(const ValidatedModule &module, const InterpCode &code,
+                                uint32_t func_index);
 
 } // namespace isobox::wasm

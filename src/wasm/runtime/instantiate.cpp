@@ -142,7 +142,6 @@ void allocate(Store &store, const std::shared_ptr<const ValidatedModule> &vm,
     FuncInst f;
     f.type = m.types[m.funcs[i]];
     f.module = &inst;
-    f.code = &vm->code[i];
     inst.func_addrs.push_back(store.add_func(std::move(f)));
   }
   for (const TableType &t : m.tables)
@@ -212,9 +211,28 @@ std::expected<void, InstantiateError> init_segments(ModuleInstance &inst) {
 
 } // namespace
 
+void attach_interp_code(Store &store, ModuleInstance &inst,
+                        std::shared_ptr<const InterpCode> code) {
+  const uint32_t imported = inst.module->module.imported_funcs;
+  for (uint32_t i = imported; i < inst.func_addrs.size(); ++i)
+    store.func(inst.func_addrs[i]).code = &code->funcs[i - imported];
+  inst.interp_code = std::move(code);
+}
+
 std::expected<ModuleInstance *, InstantiateError>
 instantiate(Store &store, std::shared_ptr<const ValidatedModule> module,
-            const ImportResolver &resolve, bool run_start) {
+            const ImportResolver &resolve, bool run_start, std::shared_ptr<const InterpCode> code) {
+  return instantiate(store, std::move(module), resolve, run_start,
+                     [&](ModuleInstance &inst) -> std::optional<InstantiateError> {
+                       if (code)
+                         attach_interp_code(store, inst, std::move(code));
+                       return std::nullopt;
+                     });
+}
+
+std::expected<ModuleInstance *, InstantiateError>
+instantiate(Store &store, std::shared_ptr<const ValidatedModule> module,
+            const ImportResolver &resolve, bool run_start, const AttachCode &attach) {
   auto owned = std::make_unique<ModuleInstance>();
   owned->module = module;
   if (auto r = link_imports(store, *module, *owned, resolve); !r)
@@ -223,6 +241,8 @@ instantiate(Store &store, std::shared_ptr<const ValidatedModule> module,
     return std::unexpected(r.error());
   ModuleInstance &inst = store.add_instance(std::move(owned));
   allocate(store, module, inst);
+  if (auto e = attach(inst))
+    return std::unexpected(std::move(*e));
   if (auto r = init_segments(inst); !r)
     return std::unexpected(r.error());
   if (run_start && module->module.start) {

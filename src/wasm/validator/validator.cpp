@@ -1,13 +1,12 @@
 // Module-level validation (spec 3.4): index spaces, limits, constant expressions, segments,
-// exports, start; function bodies are checked and compiled by FuncCompiler.
+// exports, start; function bodies are checked by FuncValidator, which drives an emitter.
 #include "wasm/validator/validator.hpp"
 
-#include <cstring>
 #include <set>
 
 #include "wasm/binary/instr.hpp"
 #include "wasm/binary/limits.hpp"
-#include "wasm/validator/func_compiler.hpp"
+#include "wasm/validator/func_validator.hpp"
 
 namespace isobox::wasm {
 namespace {
@@ -29,7 +28,30 @@ private:
 
   std::shared_ptr<ValidatedModule> m_vm;
   ValidateOptions m_options;
-  std::unordered_set<uint32_t> m_refs;
+};
+
+/// The emitter of validation alone: every event ignored.
+class NullEmitter final : public FuncEmitter {
+public:
+  void begin_function(FuncState &) override {}
+  Result<void> end_function() override { return {}; }
+  void numeric_op(const Instr &, std::span<const Operand>) override {}
+  void memory_op(const Instr &, std::span<const Operand>) override {}
+  void table_op(const Instr &, std::span<const Operand>) override {}
+  void value_op(const Instr &, std::span<const Operand>) override {}
+  void unreachable() override {}
+  void local_get(uint32_t) override {}
+  void local_set(uint32_t, const Operand &) override {}
+  void block_start(const Instr &, const Operand *, Ctrl &, bool) override {}
+  void else_arm(Ctrl &, const std::vector<Operand> &) override {}
+  void end(Ctrl &, const std::vector<Operand> &) override {}
+  void before_branch(size_t) override {}
+  void br(uint32_t, const std::vector<Operand> &, size_t) override {}
+  void br_if(uint32_t, const Operand &, const std::vector<Operand> &, size_t) override {}
+  void br_table(const Operand &, const std::vector<uint32_t> &, const std::vector<Operand> &,
+                size_t) override {}
+  void call(const Instr &, const FuncType &, const Operand *, const std::vector<Operand> &,
+            size_t) override {}
 };
 
 Result<void> ModuleValidator::limits(const Limits &l, uint64_t bound, const char *too_big) {
@@ -102,7 +124,7 @@ Result<void> ModuleValidator::const_expr(const ConstExpr &e, ValType type,
     case Opcode::RefFunc:
       if (in.a >= m_vm->func_types.size())
         return make_error("unknown function {}", in.a);
-      m_refs.insert(in.a);
+      m_vm->declared_refs.insert(in.a);
       stack.push_back(ValType::FuncRef);
       break;
     case Opcode::GlobalGet:
@@ -156,7 +178,7 @@ Result<void> ModuleValidator::exports_and_start() {
     case ExternKind::Func:
       if (e.index >= m_vm->func_types.size())
         return make_error("unknown function {}", e.index);
-      m_refs.insert(e.index);
+      m_vm->declared_refs.insert(e.index);
       break;
     case ExternKind::Table:
       if (e.index >= m_vm->tables.size())
@@ -186,26 +208,9 @@ Result<std::shared_ptr<const ValidatedModule>> ModuleValidator::run() {
   ISOBOX_CHECK(index_spaces());
   ISOBOX_CHECK(segments());
   ISOBOX_CHECK(exports_and_start());
-  const Module &m = m_vm->module;
-  CompileScratch scratch;
-  scratch.interrupt = m_options.interrupt;
-  uint64_t code_bytes = 0;
-  for (const FuncBody &b : m.bodies)
-    code_bytes += b.code.size();
-  scratch.work_budget = limits::kWorkPerCodeByte * code_bytes + limits::kWorkFree;
-  ValidationContext ctx{*m_vm, m_refs, scratch};
-  m_vm->code.reserve(m.bodies.size());
-  for (uint32_t i = 0; i < m.bodies.size(); ++i) {
-    if (m_options.interrupt && m_options.interrupt->load(std::memory_order_relaxed))
-      return make_error("interrupted");
-    m_vm->code.push_back(ISOBOX_TRY(compile_function(ctx, i)));
-  }
-  // Direct calls carry the callee's code address: final now that every function is compiled.
-  for (CompiledFunc &f : m_vm->code)
-    for (uint32_t pos : f.local_calls) {
-      const CompiledFunc *callee = &m_vm->code[f.code[pos + 2]];
-      std::memcpy(&f.code[pos + 2], &callee, sizeof callee);
-    }
+  NullEmitter none;
+  FuncEmitter &emitter = m_options.emitter ? *m_options.emitter : none;
+  ISOBOX_CHECK(emit_functions(*m_vm, emitter, m_options.interrupt));
   return std::shared_ptr<const ValidatedModule>(std::move(m_vm));
 }
 
@@ -214,6 +219,24 @@ Result<std::shared_ptr<const ValidatedModule>> ModuleValidator::run() {
 Result<std::shared_ptr<const ValidatedModule>> validate(Module module,
                                                         const ValidateOptions &options) {
   return ModuleValidator(std::move(module), options).run();
+}
+
+Result<void> emit_functions(const ValidatedModule &module, FuncEmitter &emitter,
+                            const std::atomic<bool> *interrupt) {
+  const Module &m = module.module;
+  CompileScratch scratch;
+  scratch.interrupt = interrupt;
+  uint64_t code_bytes = 0;
+  for (const FuncBody &b : m.bodies)
+    code_bytes += b.code.size();
+  scratch.work_budget = limits::kWorkPerCodeByte * code_bytes + limits::kWorkFree;
+  const validation::ValidationContext ctx{module, scratch, emitter};
+  for (uint32_t i = 0; i < m.bodies.size(); ++i) {
+    if (interrupt && interrupt->load(std::memory_order_relaxed))
+      return make_error("interrupted");
+    ISOBOX_CHECK(validation::FuncValidator(ctx, i).run());
+  }
+  return {};
 }
 
 } // namespace isobox::wasm

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "wasm/binary/decoder.hpp"
+#include "wasm/interp/interp_module.hpp"
 #include "wasm/interp/invoke.hpp"
 #include "wasm/runtime/instantiate.hpp"
 #include "wasm/validator/validator.hpp"
@@ -67,9 +68,10 @@ struct Instance {
     }
     auto m = decode(bytes);
     EXPECT_TRUE(m.has_value()) << m.error().message;
-    auto v = validate(std::move(*m));
+    auto v = validate_for_interp(std::move(*m));
     EXPECT_TRUE(v.has_value()) << v.error().message;
-    auto i = instantiate(store, *v, [](auto, auto) { return std::nullopt; });
+    auto i = instantiate(
+        store, v->validated, [](auto, auto) { return std::nullopt; }, true, v->code);
     EXPECT_TRUE(i.has_value()) << i.error().message;
     inst = *i;
   }

@@ -82,11 +82,14 @@ TEST(Interp, HostReferenceResultsDefaultToNull) {
   const uint32_t get = store.add_host_func(
       FuncType{{}, {ValType::FuncRef}},
       [](HostCall &, std::span<const Value>, std::span<Value>) { return std::optional<Trap>(); });
-  auto v = validate(*decode(bytes));
+  auto v = validate_for_interp(*decode(bytes));
   ASSERT_TRUE(v.has_value());
-  auto inst = instantiate(store, *v, [&](auto, auto) {
-    return std::optional(ExternVal{ExternKind::Func, get});
-  });
+  auto inst = instantiate(
+      store, v->validated,
+      [&](auto, auto) {
+        return std::optional(ExternVal{ExternKind::Func, get});
+      },
+      true, v->code);
   ASSERT_TRUE(inst.has_value());
   auto call = [&](const char *name) { return invoke(store, (*inst)->find_export(name)->addr, {}); };
   EXPECT_EQ(call("fresh_table")->at(0).bits, 1u);
@@ -162,11 +165,14 @@ struct Reentry {
                               results[0] = Value::i32(static_cast<uint32_t>((*r)[0].bits) + 1000);
                               return std::nullopt;
                             });
-    auto v = validate(*decode(bytes));
+    auto v = validate_for_interp(*decode(bytes));
     ASSERT_TRUE(v.has_value());
-    auto i = instantiate(store, *v, [&](auto, auto) {
-      return std::optional(ExternVal{ExternKind::Func, cb});
-    });
+    auto i = instantiate(
+        store, v->validated,
+        [&](auto, auto) {
+          return std::optional(ExternVal{ExternKind::Func, cb});
+        },
+        true, v->code);
     ASSERT_TRUE(i.has_value());
     inst = *i;
     target = inst->find_export(target_name)->addr;
@@ -217,18 +223,21 @@ TEST(Interp, HostFunctionImport) {
         results[0] = Value::i32(static_cast<uint32_t>(args[0].bits) * 2);
         return std::nullopt;
       });
-  auto v = validate(*decode(bytes));
+  auto v = validate_for_interp(*decode(bytes));
   ASSERT_TRUE(v.has_value());
-  auto inst = instantiate(store, *v, [&](std::string_view mod, std::string_view name) {
-    return mod == "env" && name == "twice" ? std::optional(ExternVal{ExternKind::Func, twice})
-                                           : std::nullopt;
-  });
+  auto inst = instantiate(
+      store, v->validated,
+      [&](std::string_view mod, std::string_view name) {
+        return mod == "env" && name == "twice" ? std::optional(ExternVal{ExternKind::Func, twice})
+                                               : std::nullopt;
+      },
+      true, v->code);
   ASSERT_TRUE(inst.has_value());
   Value arg = Value::i32(21);
   auto r = invoke(store, (*inst)->find_export("f")->addr, std::span<const Value>(&arg, 1));
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ((*r)[0].bits, 43u);
-  auto bad = instantiate(store, *v, [](auto, auto) { return std::nullopt; });
+  auto bad = instantiate(store, v->validated, [](auto, auto) { return std::nullopt; });
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().message, "unknown import");
 }

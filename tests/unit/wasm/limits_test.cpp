@@ -13,9 +13,10 @@ std::expected<ModuleInstance *, InstantiateError> load(Store &store, const std::
   EXPECT_FALSE(bytes.empty());
   auto m = decode(bytes);
   EXPECT_TRUE(m.has_value());
-  auto v = validate(std::move(*m));
+  auto v = validate_for_interp(std::move(*m));
   EXPECT_TRUE(v.has_value());
-  return instantiate(store, *v, [](auto, auto) { return std::nullopt; });
+  return instantiate(
+      store, v->validated, [](auto, auto) { return std::nullopt; }, true, v->code);
 }
 
 std::expected<std::vector<Value>, Trap> call(Store &store, ModuleInstance *inst,

@@ -16,11 +16,11 @@ std::vector<std::string> ops_of(const std::string &sig, const std::string &body)
   EXPECT_TRUE(m.has_value());
   if (!m)
     return {};
-  auto v = validate(std::move(*m));
+  auto v = validate_for_interp(std::move(*m));
   EXPECT_TRUE(v.has_value()) << v.error().message;
   if (!v)
     return {};
-  auto names = code_op_names((*v)->code.at(0));
+  auto names = code_op_names(v->code->funcs.at(0));
   EXPECT_TRUE(names.has_value()) << names.error().message;
   return names ? std::vector<std::string>(names->begin(), names->end())
                : std::vector<std::string>{};
@@ -87,13 +87,14 @@ TEST(OpTable, DisassemblyShowsOperandsAndCallees) {
     (func (param i32) (result i32)
       block local.get 0 br_table 0 0 end local.get 0 call $f)))"));
   ASSERT_TRUE(m.has_value());
-  auto v = validate(std::move(*m));
+  auto v = validate_for_interp(std::move(*m));
   ASSERT_TRUE(v.has_value()) << v.error().message;
-  EXPECT_EQ(*disassemble(**v, 0), "     0: I32AddImm s0 s0 -1\n     4: ReturnOp\n");
-  const std::string second = *disassemble(**v, 1);
+  EXPECT_EQ(*disassemble(*v->validated, *v->code, 0),
+            "     0: I32AddImm s0 s0 -1\n     4: ReturnOp\n");
+  const std::string second = *disassemble(*v->validated, *v->code, 1);
   EXPECT_NE(second.find("BrTableOp s0 1 @+"), std::string::npos) << second;
   EXPECT_NE(second.find("CallLocalOp s1 func[0]"), std::string::npos) << second;
-  EXPECT_FALSE(disassemble(**v, 2).has_value());
+  EXPECT_FALSE(disassemble(*v->validated, *v->code, 2).has_value());
 }
 
 TEST(OpTable, CodeThatIsNoOperatorIsAnError) {
