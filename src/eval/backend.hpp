@@ -68,6 +68,7 @@ std::vector<std::string> backend_names();
 /// Factories, one per backends/*.cpp file.
 std::unique_ptr<Backend> make_native_backend();
 std::unique_ptr<Backend> make_isobox_container_backend();
+std::unique_ptr<Backend> make_isobox_container_seccomp_backend();
 std::unique_ptr<Backend> make_runc_backend();
 std::unique_ptr<Backend> make_crun_backend();
 std::unique_ptr<Backend> make_isobox_wasm_backend();

@@ -6,7 +6,7 @@ host check is meaningful (proving the checks can fail); report.md/report.html sh
 import json
 import sys
 
-ISOBOX = ("isobox-container", "isobox-wasm", "isobox-wasm-container")
+ISOBOX = ("isobox-container", "isobox-container-seccomp", "isobox-wasm", "isobox-wasm-container")
 NATIVE_MUST_ESCAPE = ("file_read_canary", "file_write_outside", "file_delete_outside",
                       "dotdot_traversal", "symlink_absolute", "symlink_relative", "proc_self_root",
                       "proc_host_pid_root", "proc_pid_environ", "env_leak", "hostname_leak", "signal_host",
@@ -40,6 +40,10 @@ def check_surface(audit, available):
         if not {"mnt", "pid", "net"} <= set(c["namespaces"]) or \
                 c["capabilities"]["held"] >= native["capabilities"]["held"]:
             errors.append(f"isobox-container surface: {c}")
+    if "isobox-container-seccomp" in surface:
+        f = surface["isobox-container-seccomp"]["syscalls"]
+        if f["allowed"] is None or not 0 < f["allowed"] < f["total"]:
+            errors.append(f"isobox-container-seccomp surface: {f}")
     if "isobox-wasm" in surface:
         w = surface["isobox-wasm"]["syscalls"]
         if w["allowed"] is None or not 0 < w["allowed"] < w["total"] or surface["isobox-wasm"]["devices"]:

@@ -16,8 +16,8 @@ import tempfile
 from html.parser import HTMLParser
 
 SCHEMA_VERSION = 2  # kSchemaVersion in src/eval/results.hpp: what this isobox writes
-BACKENDS = ["native", "isobox-container", "runc", "crun", "isobox-wasm", "isobox-wasm-aot",
-            "isobox-wasm-container", "node-wasi"]
+BACKENDS = ["native", "isobox-container", "isobox-container-seccomp", "runc", "crun", "isobox-wasm",
+            "isobox-wasm-aot", "isobox-wasm-container", "node-wasi"]
 
 
 def fail(msg):

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "eval/audit/host_check.hpp"
+#include "eval/backends/container_seccomp.hpp"
 #include "wasm/embed/confine.hpp"
 
 namespace isobox::eval::audit {
@@ -38,7 +39,7 @@ int last_capability() {
 
 // Allowed syscalls: all of them without a filter; the engine's own allowlist for isobox's Wasm
 // backends when it is the only filter (the list confine.cpp installs, with a directory granted
-// as the eval does); otherwise unknown.
+// as the eval does); the eval's container profile for the *-seccomp backends; otherwise unknown.
 json syscalls(const Backend &b, const std::string &seccomp, const std::string &filters) {
   const int total = x86_64_syscall_total();
   json j = {{"total", total}, {"seccomp", seccomp == "0" ? "none" : "filter (" + filters + ")"}};
@@ -49,6 +50,11 @@ json syscalls(const Backend &b, const std::string &seccomp, const std::string &f
     j["allowed"] = wasm::embed::wasm_allowlist(wasm::embed::ConfineOptions{}).size();
     j["source"] = "the engine's allowlist (src/wasm/embed/confine.cpp, a directory granted), the "
                   "only filter";
+  } else if (b.name().ends_with("-seccomp") && filters == "1") {
+    j["allowed"] = container_seccomp_allowed_x86_64();
+    j["source"] =
+        "the eval's RuntimeDefault-like profile (src/eval/backends/container_seccomp.cpp; "
+        "clone only without namespace flags), the only filter";
   } else {
     j["allowed"] = nullptr;
     j["source"] = "a filter is installed; its rules were not read";

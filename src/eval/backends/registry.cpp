@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<Backend>> make_backends() {
   std::vector<std::unique_ptr<Backend>> all;
   all.push_back(make_native_backend());
   all.push_back(make_isobox_container_backend());
+  all.push_back(make_isobox_container_seccomp_backend());
   all.push_back(make_runc_backend());
   all.push_back(make_crun_backend());
   all.push_back(make_isobox_wasm_backend());
