@@ -1,7 +1,6 @@
 // Context shared by every subcommand: runc's global options and the exit code a verb sets.
 #pragma once
 
-#include <concepts>
 #include <functional>
 #include <string>
 
@@ -29,9 +28,9 @@ struct Context {
 /// Turns a verb's result into an exit code; an error prints one line `isobox: <verb>: <message>`.
 int finish(std::string_view verb, const Result<int> &result);
 
-/// The same for a verb whose success is exit 0 (any value it returns already printed).
-template <typename T>
-requires(!std::same_as<T, int>) int finish(std::string_view verb, const Result<T> &result) {
+/// The same for a verb whose success is exit 0 (any value it returns already printed); a
+/// Result<int> takes the overload above, a non-template.
+template <typename T> int finish(std::string_view verb, const Result<T> &result) {
   return finish(verb, result ? Result<int>(0) : Result<int>(std::unexpected(result.error())));
 }
 
