@@ -6,7 +6,8 @@
 # and libFuzzer's per-input caps (FUZZ_TIMEOUT s, default 2; FUZZ_RSS_MB, default 512; no single
 # allocation over 256 MB). FUZZ_MAX_LEN (default 65536) lets inputs grow to pathological sizes.
 # clang-14 cannot compile libstdc++ 12's <expected>; tests/fuzz/compat/expected stands in (see
-# docs/fuzzing.md).
+# docs/fuzzing.md). Then, when the aot plug-in is built, FUZZ_DIFF_SECONDS (default 20) of the
+# interpreter-vs-aot oracle on generated modules (tests/fuzz/tier_diff_fuzz.cpp).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -19,7 +20,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DISOBOX_FUZZ=ON -DISOBOX_BENCH=OFF \
   "-DCMAKE_CXX_FLAGS=-isystem $root/tests/fuzz/compat -fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer" \
   >/dev/null
-ninja -C "$build" -j"$(nproc)" wasm_decode_fuzz >/dev/null
+ninja -C "$build" -j"$(nproc)" wasm_decode_fuzz wasm_tier_diff_fuzz >/dev/null
 fuzzer="$build/tests/fuzz/wasm_decode_fuzz"
 
 work="$(mktemp -d)"
@@ -49,3 +50,19 @@ if ! "$fuzzer" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-2}" \
 fi
 grep -E "^Done|stat::number_of_executed_units|stat::peak_rss|Slowest unit" "$work/log" | tail -6 || true
 echo "fuzz: clean"
+
+# The differential oracle: each input picks a generator seed; a divergence aborts with the seed.
+if [[ ! -f "$build/tools/isobox/libisobox_aot_llvm.so" ]]; then
+  echo "fuzz: tier diff skipped (no aot plug-in in this build: LLVM 19 not found)"
+  exit 0
+fi
+mkdir -p "$work/diff-corpus"
+if ! "$build/tests/fuzz/wasm_tier_diff_fuzz" -max_total_time="${FUZZ_DIFF_SECONDS:-20}" -timeout=20 \
+  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/" \
+  "$work/diff-corpus" >"$work/diff-log" 2>&1; then
+  grep -E "tier_diff_fuzz:|ERROR|SUMMARY|artifact" "$work/diff-log" | head -20
+  echo "fuzz: tier diff FAILED (replay: build/tests/diff/wasm_tier_diff --first SEED --seeds 1 -v)"
+  exit 1
+fi
+grep -E "^Done|stat::peak_rss" "$work/diff-log" | tail -2 || true
+echo "fuzz: tier diff clean"
