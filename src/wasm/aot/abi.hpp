@@ -19,13 +19,14 @@ namespace isobox::wasm::aot {
 /// Per-instance context, the first argument of every compiled function. Generated code reads
 /// only the fields before `store`, at the offsets asserted below.
 struct AotContext {
-  uint8_t *mem_base = nullptr;     ///< linear memory 0 (reserved with guard regions), or null
-  uint64_t **globals = nullptr;    ///< pointer to each global's 64-bit cell, imports first
-  uintptr_t stack_limit = 0;       ///< compiled code traps "call stack exhausted" below it
-  uint64_t pending_addr = 0;       ///< callee store address for the generic call thunk
-  const void *interrupt = nullptr; ///< StoreLimits::interrupt (an atomic bool), when compiled in
-  uint64_t *fuel = nullptr;        ///< Store::fuel_left(), shared with the interpreter, or null
-  uint32_t *depth_left = nullptr;  ///< calls left before "call stack exhausted" (Linkage-wide)
+  uint8_t *mem_base = nullptr;      ///< linear memory 0 (reserved with guard regions), or null
+  uint64_t **globals = nullptr;     ///< pointer to each global's 64-bit cell, imports first
+  uintptr_t stack_limit = 0;        ///< compiled code traps "call stack exhausted" below it
+  uint64_t pending_addr = 0;        ///< callee store address for the generic call thunk
+  const void *interrupt = nullptr;  ///< StoreLimits::interrupt (an atomic bool), when compiled in
+  uint64_t *fuel = nullptr;         ///< Store::fuel_left(), shared with the interpreter, or null
+  uint32_t *depth_in_use = nullptr; ///< frames below the innermost call out (Linkage-wide)
+  uint32_t max_depth = 0;           ///< StoreLimits::max_call_depth
   Store *store = nullptr;
   ModuleInstance *inst = nullptr;
   struct Linkage *linkage = nullptr;
@@ -34,14 +35,15 @@ struct AotContext {
 };
 inline constexpr unsigned kCtxMemBase = 0, kCtxGlobals = 8, kCtxStackLimit = 16,
                           kCtxPendingAddr = 24, kCtxInterrupt = 32, kCtxFuel = 40,
-                          kCtxDepthLeft = 48;
+                          kCtxDepthInUse = 48, kCtxMaxDepth = 56;
 static_assert(offsetof(AotContext, mem_base) == kCtxMemBase);
 static_assert(offsetof(AotContext, globals) == kCtxGlobals);
 static_assert(offsetof(AotContext, stack_limit) == kCtxStackLimit);
 static_assert(offsetof(AotContext, pending_addr) == kCtxPendingAddr);
 static_assert(offsetof(AotContext, interrupt) == kCtxInterrupt);
 static_assert(offsetof(AotContext, fuel) == kCtxFuel);
-static_assert(offsetof(AotContext, depth_left) == kCtxDepthLeft);
+static_assert(offsetof(AotContext, depth_in_use) == kCtxDepthInUse);
+static_assert(offsetof(AotContext, max_depth) == kCtxMaxDepth);
 
 /// Trap codes passed to isobox_aot_trap (index into trap_message()).
 enum class TrapCode : uint32_t {
@@ -60,11 +62,13 @@ enum class TrapCode : uint32_t {
 };
 const char *trap_message(TrapCode code);
 
-/// Symbol names in the object: the function with module index I (defined functions only) and its
-/// entry wrapper `void(AotContext *, uint64_t *cells)` (arguments in, results out).
+/// Symbol names in the object: the function with module index I (defined functions only),
+/// `R(AotContext *, uint32_t depth, params...)` where depth counts the Wasm frames below it, and
+/// its entry wrapper `void(AotContext *, uint64_t *cells)` (arguments in, results out; the depth
+/// from ctx->depth_in_use).
 inline std::string func_symbol(uint32_t index) { return "isobox_f" + std::to_string(index); }
 inline std::string entry_symbol(uint32_t index) { return "isobox_e" + std::to_string(index); }
-/// A generic thunk per type index: `R(AotContext *, params...)` calling ctx->pending_addr.
+/// A generic thunk per type index: `R(AotContext *, depth, params...)` calling ctx->pending_addr.
 inline std::string thunk_symbol(uint32_t type) { return "isobox_t" + std::to_string(type); }
 
 /// What the compiler plug-in returns: an ELF relocatable object, or an error.

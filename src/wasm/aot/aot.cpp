@@ -202,9 +202,8 @@ Result<void> attach(Store &store, ModuleInstance &inst, std::shared_ptr<const Ao
   ctx->thunks = code->thunks;
   ctx->interrupt = store.limits().interrupt;
   ctx->fuel = store.fuel_left();
-  if (!linkage.depth_left)
-    linkage.depth_left = store.limits().max_call_depth;
-  ctx->depth_left = &*linkage.depth_left;
+  ctx->depth_in_use = &linkage.depth_in_use;
+  ctx->max_depth = store.limits().max_call_depth;
   const uint32_t imported = inst.module->module.imported_funcs;
   for (uint32_t i = imported; i < inst.func_addrs.size(); ++i) {
     const uint32_t addr = inst.func_addrs[i];

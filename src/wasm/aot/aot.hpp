@@ -42,9 +42,9 @@ struct Linkage {
   std::vector<Native> by_addr;
   std::vector<std::unique_ptr<AotContext>> contexts;
   std::vector<std::shared_ptr<const AotModule>> modules;
-  /// Calls compiled code may still make (all instances together, as the interpreter's frame
-  /// limit): StoreLimits::max_call_depth at the first attach.
-  std::optional<uint32_t> depth_left;
+  /// Wasm frames below the innermost call from compiled code out to the runtime (a host function
+  /// that may invoke the guest again continues above them, as in the interpreter).
+  uint32_t depth_in_use = 0;
   const Native *find(uint32_t addr) const {
     return addr < by_addr.size() && by_addr[addr].entry ? &by_addr[addr] : nullptr;
   }

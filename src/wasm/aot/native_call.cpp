@@ -176,20 +176,22 @@ std::expected<void, Trap> run_native(AotContext *ctx, void (*entry)(AotContext *
   Boundary b;
   Boundary *const outer = t_boundary;
   const uintptr_t saved_limit = ctx->stack_limit;
-  // A trap skips the returns that give calls back: the counter is restored here.
-  const uint32_t saved_depth = ctx->depth_left ? *ctx->depth_left : 0;
+  // Calls out to the runtime raise the depth in use; each boundary puts it back as it was.
+  const uint32_t saved_depth = ctx->depth_in_use ? *ctx->depth_in_use : 0;
   ctx->stack_limit = t_stack_limit;
   t_boundary = &b;
   if (sigsetjmp(b.jmp, 0) == 0) {
     entry(ctx, cells);
     t_boundary = outer;
     ctx->stack_limit = saved_limit;
+    if (ctx->depth_in_use)
+      *ctx->depth_in_use = saved_depth;
     return {};
   }
   t_boundary = outer;
   ctx->stack_limit = saved_limit;
-  if (ctx->depth_left)
-    *ctx->depth_left = saved_depth;
+  if (ctx->depth_in_use)
+    *ctx->depth_in_use = saved_depth;
   if (b.host_trap)
     return std::unexpected(std::move(*b.host_trap));
   return std::unexpected(Trap{trap_message(b.code), std::nullopt});

@@ -1,6 +1,7 @@
 // Engine limits in every tier (issue 14): fuel charged exactly as the interpreter charges it,
 // the call depth, memory.grow and table.grow at their limits, each run through make_engine.
 #include <atomic>
+#include <functional>
 
 #include "engine_fixture.hpp"
 #include "wasm/engine/engine.hpp"
@@ -16,11 +17,14 @@ protected:
       GTEST_SKIP() << to_string(GetParam()) << " tier not built";
   }
   /// A fresh engine of the tested tier with `limits`, `text` loaded into it.
-  void start(const StoreLimits &limits, const std::string &text) {
+  void start(const StoreLimits &limits, const std::string &text,
+             const std::function<void(Engine &)> &define = {}) {
     m_engine.reset();
     auto e = make_engine(EngineOptions{.tier = GetParam(), .limits = limits});
     ASSERT_TRUE(e.has_value()) << e.error().message;
     m_engine = std::move(*e);
+    if (define)
+      define(*m_engine);
     auto id = m_engine->load(testing::wat(text));
     ASSERT_TRUE(id.has_value()) << id.error().message;
     m_id = *id;
@@ -148,6 +152,34 @@ TEST_P(TierLimits, CallDepthIsTheInterpretersFrameCount) {
   start(StoreLimits{}, kDepth);
   EXPECT_EQ(trap("f"), "call stack exhausted");
   EXPECT_EQ(global("depth"), StoreLimits{}.max_call_depth);
+}
+
+TEST_P(TierLimits, CallDepthCountsFramesOfNestedInvokes) {
+  // outer(100) is 101 frames deep when it calls the host, which invokes f again: f continues
+  // above them (frames 102..500), as the interpreter's invokes nested in host calls do.
+  auto host = [this](Engine &engine) {
+    const uint32_t addr = engine.store().add_host_func(
+        FuncType{}, [this](HostCall &, std::span<const Value>, std::span<Value>) {
+          auto r = m_engine->invoke(m_id, "f", {});
+          return r ? std::nullopt : std::optional<Trap>(r.error());
+        });
+    engine.define("env", "reenter", ExternVal{ExternKind::Func, addr});
+  };
+  start(StoreLimits{.max_call_depth = 500}, R"((module
+      (import "env" "reenter" (func $reenter))
+      (global $depth (export "depth") (mut i32) (i32.const 0))
+      (func $f (export "f")
+        (global.set $depth (i32.add (global.get $depth) (i32.const 1)))
+        (call $f))
+      (func $outer (export "outer") (param i32)
+        (if (i32.eqz (local.get 0)) (then (call $reenter))
+          (else (call $outer (i32.sub (local.get 0) (i32.const 1))))))))",
+        host);
+  EXPECT_EQ(trap("outer", {Value::i32(100)}), "call stack exhausted");
+  EXPECT_EQ(global("depth"), 399u);
+  // The trap left nothing behind: a fresh invoke has all 500 frames again.
+  EXPECT_EQ(trap("f"), "call stack exhausted");
+  EXPECT_EQ(global("depth"), 399u + 500u);
 }
 
 TEST_P(TierLimits, MemoryGrowFailsAtTheMemoryLimit) {

@@ -38,7 +38,7 @@ llvm::Type *ModuleEnv::results_type(const FuncType &ft) const {
 }
 
 llvm::FunctionType *ModuleEnv::wasm_fn_type(const FuncType &ft) const {
-  std::vector<llvm::Type *> ps{ptr()};
+  std::vector<llvm::Type *> ps{ptr(), llvm::Type::getInt32Ty(ll)};
   for (ValType t : ft.params)
     ps.push_back(type_of(t));
   return llvm::FunctionType::get(results_type(ft), ps, false);
@@ -78,7 +78,9 @@ void add_entry_wrapper(ModuleEnv &env, uint32_t func_index) {
                                     env.mod);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(env.ll, "entry", fn));
   llvm::Value *cells = fn->getArg(1);
-  std::vector<llvm::Value *> args{fn->getArg(0)};
+  std::vector<llvm::Value *> args{fn->getArg(0), b.getInt32(0)};
+  if (env.count_depth) // above the frames of the invokes this one is nested in
+    args[1] = b.CreateLoad(b.getInt32Ty(), load_ctx_pointer(b, fn->getArg(0), kCtxDepthInUse));
   for (unsigned i = 0; i < ft.params.size(); ++i)
     args.push_back(load_cell(b, cells, i, env.type_of(ft.params[i])));
   llvm::Value *ret = b.CreateCall(env.funcs[func_index], args);
@@ -97,7 +99,9 @@ void add_call_thunk(ModuleEnv &env, uint32_t type_index) {
   const size_t n = std::max<size_t>({ft.params.size(), ft.results.size(), 1});
   auto *cells = b.CreateAlloca(b.getInt64Ty(), b.getInt32(static_cast<uint32_t>(n)));
   for (unsigned i = 0; i < ft.params.size(); ++i)
-    store_cell(b, env.ll, cells, i, fn->getArg(i + 1));
+    store_cell(b, env.ll, cells, i, fn->getArg(i + 2));
+  if (env.count_depth) // the callee takes no frame; a guest it invokes continues above
+    b.CreateStore(fn->getArg(1), load_ctx_pointer(b, fn->getArg(0), kCtxDepthInUse));
   llvm::FunctionCallee helper = env.mod.getOrInsertFunction(
       "isobox_aot_call_pending",
       llvm::FunctionType::get(b.getVoidTy(), {env.ptr(), b.getInt32Ty(), env.ptr()}, false));

@@ -24,7 +24,7 @@ struct ModuleEnv {
   bool has_memory = false;
   bool interruptible = false; ///< check ctx->interrupt at function entries and loop headers
   bool metered = false;       ///< charge fuel at function entries and loop headers
-  bool count_depth = false;   ///< count calls against ctx->depth_left
+  bool count_depth = false;   ///< check the depth argument against ctx->max_depth
 
   llvm::Type *type_of(ValType t) const;
   llvm::Type *results_type(const FuncType &ft) const; ///< void, one type, or a struct
@@ -79,7 +79,8 @@ private:
   void count_fuel(const Instr &in);
   void charge_fuel();
   void enter_depth();
-  void leave_depth();
+  llvm::Value *callee_depth();
+  void publish_depth(llvm::Value *depth);
 
   // translate_ops.cpp
   bool numeric(const Instr &in);
@@ -131,8 +132,11 @@ private:
   };
   std::vector<FuelSite> m_fuel;
   std::vector<bool> m_fuel_nesting; ///< every open block, live or dead: is it a loop?
-  llvm::Value *m_depth_ptr = nullptr, *m_depth = nullptr;
+  llvm::Value *m_depth = nullptr;   ///< the depth argument: Wasm frames below this one
 };
+
+/// Loads a pointer field of the context that never changes while code runs (translate_limits.cpp).
+llvm::Value *load_ctx_pointer(llvm::IRBuilder<> &b, llvm::Value *ctx, unsigned offset);
 
 /// Adds the entry wrappers and call thunks (compile_module.cpp).
 void add_entry_wrapper(ModuleEnv &env, uint32_t func_index);

@@ -36,6 +36,7 @@ void FuncTranslator::emit_prologue() {
   auto *entry = llvm::BasicBlock::Create(m_env.ll, "entry", m_fn);
   m_b.SetInsertPoint(entry);
   m_ctx = m_fn->getArg(0);
+  m_depth = m_fn->getArg(1);
   auto *p = m_env.ptr();
   auto load_field = [&](unsigned off, llvm::Type *t) {
     auto *addr = m_b.CreateConstInBoundsGEP1_64(m_b.getInt8Ty(), m_ctx, off);
@@ -64,7 +65,7 @@ void FuncTranslator::emit_prologue() {
   for (size_t i = 0; i < m_local_types.size(); ++i) {
     llvm::Type *t = m_env.type_of(m_local_types[i]);
     m_locals.push_back(ab.CreateAlloca(t));
-    llvm::Value *init = i < m_type.params.size()   ? static_cast<llvm::Value *>(m_fn->getArg(i + 1))
+    llvm::Value *init = i < m_type.params.size()   ? static_cast<llvm::Value *>(m_fn->getArg(i + 2))
                         : is_ref(m_local_types[i]) ? m_b.getInt64(kNullRef)
                                                    : llvm::Constant::getNullValue(t);
     m_b.CreateStore(init, m_locals.back());
@@ -217,8 +218,6 @@ void FuncTranslator::op_end() {
   m_unreachable = !reached;
   if (c.kind == CtlKind::Func) {
     llvm::Type *rt = m_env.results_type(m_type);
-    if (reached)
-      leave_depth();
     if (!reached)
       m_b.CreateUnreachable();
     else if (m_type.results.empty())
@@ -261,7 +260,7 @@ void FuncTranslator::op_call(uint32_t func) {
   const FuncType &ft = m_env.wm.types[m_env.func_types[func]];
   const size_t n = ft.params.size();
   if (llvm::Function *callee = m_env.funcs[func]) {
-    std::vector<llvm::Value *> args{m_ctx};
+    std::vector<llvm::Value *> args{m_ctx, callee_depth()};
     args.insert(args.end(), m_stack.end() - static_cast<long>(n), m_stack.end());
     m_stack.resize(m_stack.size() - n);
     llvm::CallInst *ci = m_b.CreateCall(callee, args);
@@ -285,6 +284,7 @@ void FuncTranslator::op_call(uint32_t func) {
                     m_b.CreateConstInBoundsGEP2_64(buf->getAllocatedType(), buf, 0, i));
   }
   m_stack.resize(m_stack.size() - n);
+  publish_depth(callee_depth()); // a guest invoked again from the import continues above
   call("isobox_aot_call_import", m_b.getVoidTy(), {m_ctx, i32(func), buf});
   for (size_t i = 0; i < ft.results.size(); ++i) {
     llvm::Type *t = m_env.type_of(ft.results[i]);
@@ -300,7 +300,7 @@ void FuncTranslator::op_call_indirect(uint32_t type, uint32_t table) {
   llvm::Value *callee =
       call("isobox_aot_resolve_indirect", callee_ty, {m_ctx, i32(table), elem, i32(type)});
   const size_t n = ft.params.size();
-  std::vector<llvm::Value *> args{m_b.CreateExtractValue(callee, 1)};
+  std::vector<llvm::Value *> args{m_b.CreateExtractValue(callee, 1), callee_depth()};
   args.insert(args.end(), m_stack.end() - static_cast<long>(n), m_stack.end());
   m_stack.resize(m_stack.size() - n);
   llvm::CallInst *ret =

@@ -4,17 +4,13 @@
 #include <llvm/IR/Instructions.h>
 
 namespace isobox::wasm::aot {
-namespace {
 
-/// A pointer field of the context that never changes while code runs.
 llvm::Value *load_ctx_pointer(llvm::IRBuilder<> &b, llvm::Value *ctx, unsigned offset) {
   auto *field = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), ctx, offset);
   auto *p = b.CreateLoad(llvm::PointerType::getUnqual(b.getContext()), field);
   p->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(b.getContext(), {}));
   return p;
 }
-
-} // namespace
 
 /// Counts `in` exactly as the interpreter's validator does (validator/func_compiler.cpp): one
 /// unit per instruction except block, loop, else, end and nop, into the innermost loop's
@@ -71,21 +67,26 @@ void FuncTranslator::charge_fuel() {
   m_fuel.back().sub = sub;
 }
 
-/// Takes one call from ctx->depth_left at entry ("call stack exhausted" when none is left, the
-/// interpreter's frame limit); leave_depth() gives it back on return. A trap skips the return:
-/// run_native restores the counter.
+/// The call depth travels as an argument (a register, no memory traffic per call): `m_depth`
+/// frames are below this one, so it is frame m_depth + 1 and traps "call stack exhausted" past
+/// ctx->max_depth, the interpreter's frame limit.
 void FuncTranslator::enter_depth() {
   if (!m_env.count_depth)
     return;
-  m_depth_ptr = load_ctx_pointer(m_b, m_ctx, kCtxDepthLeft);
-  m_depth = m_b.CreateLoad(m_b.getInt32Ty(), m_depth_ptr);
-  trap_if(m_b.CreateICmpEQ(m_depth, i32(0)), TrapCode::StackExhausted);
-  m_b.CreateStore(m_b.CreateSub(m_depth, i32(1)), m_depth_ptr);
+  auto *field = m_b.CreateConstInBoundsGEP1_64(m_b.getInt8Ty(), m_ctx, kCtxMaxDepth);
+  auto *max = m_b.CreateLoad(m_b.getInt32Ty(), field);
+  max->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(m_env.ll, {}));
+  trap_if(m_b.CreateICmpUGE(m_depth, max), TrapCode::StackExhausted);
 }
 
-void FuncTranslator::leave_depth() {
-  if (m_depth != nullptr)
-    m_b.CreateStore(m_depth, m_depth_ptr);
+/// The depth argument of a call made here.
+llvm::Value *FuncTranslator::callee_depth() { return m_b.CreateAdd(m_depth, i32(1)); }
+
+/// Before a call out to the runtime: a guest invoked again below it (a host function calling
+/// back) starts at `depth` (its entry wrapper reads it); the invoke boundary restores it.
+void FuncTranslator::publish_depth(llvm::Value *depth) {
+  if (m_env.count_depth)
+    m_b.CreateStore(depth, load_ctx_pointer(m_b, m_ctx, kCtxDepthInUse));
 }
 
 } // namespace isobox::wasm::aot
