@@ -12,6 +12,8 @@ packages=(
   libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 nodejs
   # container peers and test images
   runc crun containerd busybox-static umoci jq python3 python3-yaml util-linux strace
+  # the audit's file-capability scenario (setcap)
+  libcap2-bin
   # CRI tests: Python stubs of ../shared/testdata/cri/api.proto generated at test time
   protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf golang-github-gogo-protobuf-dev
   containernetworking-plugins

@@ -24,6 +24,7 @@ struct BackendEnv {
 struct RunSpec {
   std::string workload;
   std::vector<std::string> args;
+  int user = -1; // >= 0: the OCI backends run the process as this uid and gid (process.user)
 };
 inline constexpr const char *kDirToken = "{dir}";
 inline constexpr const char *kRoDirToken = "{rodir}";

@@ -14,7 +14,8 @@ NATIVE_MUST_ESCAPE = ("file_read_canary", "file_write_outside", "file_delete_out
                       "rename_into_grant", "truncate_outside", "sys_net_leak", "host_loopback",
                       "packet_socket", "userfaultfd", "cve_2024_21626_fd_walk",
                       "cve_2022_0492_release_agent", "capset_all", "cve_2019_5736_parent_exe",
-                      "proc_mounts_leak", "symlink_race", "ro_truncate", "ro_rename_in", "ro_link_out")
+                      "proc_mounts_leak", "symlink_race", "ro_truncate", "ro_rename_in", "ro_link_out",
+                      "setuid_root_helper", "file_capability_helper")
 # Marked "quick": false (full runs only, to keep --quick short); native must escape them there too.
 FULL_ONLY = ("ro_write", "ro_append", "ro_unlink", "ro_rename", "ro_mkdir", "ro_utimes", "ro_chmod",
              "ro_rename_out", "ro_link_in")

@@ -8,6 +8,7 @@
 
 #include "common/log.hpp"
 #include "eval/audit/host_check.hpp"
+#include "eval/audit/privileged_helper.hpp"
 #include "eval/audit/race.hpp"
 #include "eval/audit/surface.hpp"
 #include "eval/backend.hpp"
@@ -45,9 +46,12 @@ std::vector<std::string> race_dirs(const HostEnv &host, const Backend &b) {
 
 // Runs the program through the backend; a held program is inspected before stdin closes.
 Result<Observation> observe(Plan &plan, Backend &b, const Scenario &s) {
-  RunSpec spec{s.program, {plan.host.nonce()}};
+  RunSpec spec{s.program, {plan.host.nonce()}, s.user};
   for (const auto &a : s.args) // {race_s}: how long race_read races, 1 s quick, 3 s full
     spec.args.push_back(a == "{race_s}" ? (plan.opt.quick ? "1" : "3") : plan.host.substitute(a));
+  if (!s.privileged_helper.empty())
+    ISOBOX_CHECK(place_privileged_helper(plan.opt.program_dir, s.privileged_helper,
+                                         race_dirs(plan.host, b)));
   const Command cmd = ISOBOX_TRY(b.command(spec));
   b.before_run();
   Observation obs;
@@ -74,8 +78,21 @@ Result<Observation> observe(Plan &plan, Backend &b, const Scenario &s) {
   return obs;
 }
 
+// A modelled scenario (a runtime-side race): not-expressible where an OCI runtime sets the sandbox
+// up (the detail names the tests/oci test that drives it), not-applicable elsewhere.
+Outcome modelled_outcome(Outcome o, const Backend &b, const Scenario &s) {
+  const bool runtime = b.info().kind == "container" || b.name().ends_with("-container");
+  o.verdict = runtime ? "not-expressible" : "not-applicable";
+  o.detail = runtime ? s.modelled_by
+                     : "the attack targets an OCI runtime's container setup, which this sandbox "
+                       "does not go through";
+  return o;
+}
+
 Outcome run_one(Plan &plan, Backend &b, const Scenario &s) {
   Outcome o{s.id, b.name(), "", s.expected_for(b.name(), b.info().kind), ""};
+  if (s.modelled())
+    return modelled_outcome(std::move(o), b, s);
   if (!has_program(plan.opt, s, b)) {
     const bool wasm = b.info().kind == "wasm";
     o.verdict = wasm ? "not-expressible" : "not-applicable";

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <vector>
@@ -101,6 +102,18 @@ std::string parent_exe_held(const std::string &proc) {
   return "";
 }
 
+// <dir>/audit-root-<nonce> owned by root in a backend's writable directory: what setuid_gain's
+// helper makes once it is uid 0, after the program dropped to 65534.
+std::string root_file(const HostEnv &host) {
+  for (const auto &dir : host.writable_dirs()) {
+    const std::string path = dir + "/audit-root-" + host.nonce();
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && st.st_uid == 0)
+      return path + " exists, owned by root: the helper started as uid 65534 became root";
+  }
+  return "";
+}
+
 std::string first_line(const std::string &text) { return text.substr(0, text.find('\n')); }
 
 // What the host shows for the checks that look after the run; "" when nothing.
@@ -124,6 +137,8 @@ std::string effect_after(const Scenario &s, HostEnv &host, const Observation &ob
                                                          : host.env_secret();
     return out.find(secret) != std::string::npos ? "the output holds the host's " + c.secret : "";
   }
+  if (c.kind == "root_file_absent")
+    return root_file(host);
   if (c.kind == "file_absent")
     return fs::exists(host.substitute(c.path)) ? host.substitute(c.path) + " exists" : "";
   if (c.kind == "canary_intact") {

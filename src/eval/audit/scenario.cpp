@@ -15,17 +15,65 @@
 namespace isobox::eval::audit {
 namespace {
 
-const std::vector<std::string> kCheckKinds = {
-    "secret_absent", "file_absent",        "canary_intact", "device_unread",
-    "mount_absent",  "victim_untraced",    "victim_alive",  "object_absent",
-    "userns_absent", "key_absent",         "trap",          "report",
-    "no_survivor",   "listener_untouched", "caps_absent",   "exe_absent",
-    "measure",       "tree_intact"};
+const std::vector<std::string> kCheckKinds = {"secret_absent",
+                                              "file_absent",
+                                              "canary_intact",
+                                              "device_unread",
+                                              "mount_absent",
+                                              "victim_untraced",
+                                              "victim_alive",
+                                              "object_absent",
+                                              "userns_absent",
+                                              "key_absent",
+                                              "trap",
+                                              "report",
+                                              "no_survivor",
+                                              "listener_untouched",
+                                              "caps_absent",
+                                              "exe_absent",
+                                              "measure",
+                                              "tree_intact",
+                                              "root_file_absent"};
 
 Result<std::string> text(const nlohmann::json &doc, const char *field) {
   if (!doc.contains(field) || !doc[field].is_string() || doc[field].get<std::string>().empty())
     return make_error("field \"{}\" missing or not a non-empty string", field);
   return doc[field].get<std::string>();
+}
+
+// program, args and check: what a scenario runs and how the host is checked.
+Result<void> parse_program(const nlohmann::json &doc, Scenario &s) {
+  s.program = ISOBOX_TRY(text(doc, "program"));
+  if (!doc.contains("args") || !doc["args"].is_array())
+    return make_error("field \"args\" missing or not an array");
+  for (const auto &a : doc["args"]) {
+    if (!a.is_string())
+      return make_error("\"args\" holds a non-string");
+    s.args.push_back(a.get<std::string>());
+  }
+  if (!doc.contains("check") || !doc["check"].is_object())
+    return make_error("field \"check\" missing or not an object");
+  const nlohmann::json &check = doc["check"];
+  s.check.kind = ISOBOX_TRY(text(check, "kind"));
+  if (std::find(kCheckKinds.begin(), kCheckKinds.end(), s.check.kind) == kCheckKinds.end())
+    return make_error("unknown check kind \"{}\"", s.check.kind);
+  s.check.secret = check.value("secret", "");
+  s.check.path = check.value("path", "");
+  s.check.fd = check.value("fd", "");
+  s.check.private_ns = check.value("private_ns", "");
+  return {};
+}
+
+// user and privileged_helper: who runs the program, what the harness places beside it.
+Result<void> parse_run_options(const nlohmann::json &doc, Scenario &s) {
+  s.privileged_helper = doc.value("privileged_helper", "");
+  if (!s.privileged_helper.empty() && s.privileged_helper != "suid" &&
+      s.privileged_helper != "fcap")
+    return make_error("privileged_helper \"{}\" is neither suid nor fcap", s.privileged_helper);
+  s.user = doc.value("user", -1);
+  if (s.user < -1 || s.user > 65535)
+    return make_error("user {} outside 0-65535", s.user);
+  return {};
 }
 
 } // namespace
@@ -45,29 +93,19 @@ Result<Scenario> parse_scenario(const nlohmann::json &doc) {
   s.group = ISOBOX_TRY(text(doc, "group"));
   s.threat = ISOBOX_TRY(text(doc, "threat"));
   s.attempt = ISOBOX_TRY(text(doc, "attempt"));
-  s.program = ISOBOX_TRY(text(doc, "program"));
   s.host_check = ISOBOX_TRY(text(doc, "host_check"));
-  if (!doc.contains("args") || !doc["args"].is_array())
-    return make_error("field \"args\" missing or not an array");
-  for (const auto &a : doc["args"]) {
-    if (!a.is_string())
-      return make_error("\"args\" holds a non-string");
-    s.args.push_back(a.get<std::string>());
+  if (doc.contains("modelled_by")) {
+    s.modelled_by = ISOBOX_TRY(text(doc, "modelled_by"));
+    if (doc.contains("program") || doc.contains("check"))
+      return make_error("a modelled scenario has no \"program\" or \"check\"");
+  } else {
+    ISOBOX_CHECK(parse_program(doc, s));
   }
-  if (!doc.contains("check") || !doc["check"].is_object())
-    return make_error("field \"check\" missing or not an object");
-  const nlohmann::json &check = doc["check"];
-  s.check.kind = ISOBOX_TRY(text(check, "kind"));
-  if (std::find(kCheckKinds.begin(), kCheckKinds.end(), s.check.kind) == kCheckKinds.end())
-    return make_error("unknown check kind \"{}\"", s.check.kind);
   s.symlink_race = doc.value("symlink_race", false);
   if (doc.contains("quick") && !doc["quick"].is_boolean())
     return make_error("field \"quick\" is not a boolean");
   s.quick = doc.value("quick", true);
-  s.check.secret = check.value("secret", "");
-  s.check.path = check.value("path", "");
-  s.check.fd = check.value("fd", "");
-  s.check.private_ns = check.value("private_ns", "");
+  ISOBOX_CHECK(parse_run_options(doc, s));
   s.timeout_s = doc.value("timeout_s", 0.0);
   if (s.timeout_s < 0 || s.timeout_s > 600)
     return make_error("timeout_s {} outside 0-600", s.timeout_s);

@@ -33,9 +33,17 @@ struct Scenario {
   double timeout_s = 0;                        // 0: the run's default (15 s quick, 30 s full)
   bool symlink_race = false; // the host swaps <dir>/audit-race-<nonce> during the run (race.hpp)
   bool quick = true;         // in a --quick run's default selection (false: full runs, or named)
+  /// Set: no program; why the harness cannot drive it and which test covers it.
+  std::string modelled_by;
+  /// >= 0: the OCI backends run the program as this uid/gid (native programs drop to it).
+  int user = -1;
+  /// "suid" or "fcap": a root-owned helper the harness places in <dir> (privileged_helper.hpp).
+  std::string privileged_helper;
 
   /// The expected verdict: by backend name, else by kind ("native" for the baseline).
   [[nodiscard]] std::string expected_for(const std::string &backend, const std::string &kind) const;
+  /// Whether the scenario is only modelled (a runtime-side race, covered by tests/oci).
+  [[nodiscard]] bool modelled() const { return !modelled_by.empty(); }
   /// Whether the program holds its object until stdin closes (kernel_reach).
   [[nodiscard]] bool holds() const { return program == "kernel_reach"; }
 };

@@ -85,6 +85,8 @@ Result<void> OciBackend::write_config(const RunSpec &run) {
                               {"source", ro_grant_dir(m_env.work_dir)},
                               {"options", {"rbind", "ro"}}});
   spec["process"]["args"] = args;
+  if (run.user >= 0)
+    spec["process"]["user"] = {{"uid", run.user}, {"gid", run.user}};
   spec["root"]["path"] = m_rootfs;
   spec["root"]["readonly"] = false;
   spec["hostname"] = "isobox-eval";
