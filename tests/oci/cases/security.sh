@@ -11,7 +11,7 @@ test_sec_exe_overwrite() {
   real_bin=$(readlink -f "$(command -v "$RUNTIME_BIN")")
   [[ $RUNTIME == crun ]] && real_bin=$(readlink -f "${CRUN_BIN:-/usr/bin/crun}")
   sum_before=$(sha256sum <"$real_bin")
-  args /probe try-exe-overwrite 6
+  args /probe try-exe-overwrite 10 # or until SIGUSR1, sent once the execs are done
   create_container
   rt start "$CID"
   wait_file_match "$WORK/ctr.out" '^ready'
@@ -20,6 +20,8 @@ test_sec_exe_overwrite() {
     rt exec "$CID" /bin/evil >/dev/null 2>&1 || true
     sleep 0.3
   done
+  # the execs are over (a vulnerable runtime's binary is no longer busy): one last try, then report
+  rt kill "$CID" USR1 || log "kill USR1 failed: the probe's window is over (it reported already)"
   wait_file_match "$WORK/ctr.out" '^exe_write=' 15
   OUT=$(cat "$WORK/ctr.out")
   log "target $(val exe_target_pid) $(val exe_target): $(val exe_write)"
@@ -234,7 +236,7 @@ test_sec_devnull_symlink() {
 # runtime must not be attachable before it has exec'd the user's program.
 test_sec_ptrace_joining_exec() {
   new_bundle
-  args /probe try-ptrace-join 5
+  args /probe try-ptrace-join 8 # or until SIGUSR1, sent once the execs are done
   create_container
   rt start "$CID"
   wait_file_match "$WORK/ctr.out" '^ready'
@@ -242,6 +244,9 @@ test_sec_ptrace_joining_exec() {
   for i in 1 2 3 4 5; do
     rt exec "$CID" /bin/true >/dev/null 2>&1 || true
   done
+  # no joining process is left to try: report (a joining process the probe caught at a bad moment
+  # can stall until the window is over, and the probe with it; then it has reported already)
+  rt kill "$CID" USR1 || log "kill USR1 failed: the probe's window is over (it reported already)"
   wait_file_match "$WORK/ctr.out" '^ptrace_runtime_attached=' 15
   OUT=$(cat "$WORK/ctr.out")
   log "attempts $(val ptrace_attempts), last error $(val ptrace_last_error)"

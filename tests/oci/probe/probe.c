@@ -325,19 +325,38 @@ static int try_cgroup_escape(const char *dir) {
   return 0;
 }
 
+// SIGUSR1 ends a try-* window early, after one more round: the test sends it once its attack
+// traffic (the execs) is over, instead of every run waiting out the whole window.
+static volatile sig_atomic_t g_stop;
+static void on_stop(int sig) {
+  (void)sig;
+  g_stop = 1;
+}
+static void stop_on_usr1(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &sa, NULL);
+}
+
 // CVE-2019-5736: find another process whose executable is neither busybox nor this probe (e.g. a
 // runtime exec'd through a "#!/proc/self/exe" script), keep an O_PATH handle on its exe and try
-// to reopen it for writing until `seconds` pass. Never truncates or writes: opening is the proof.
+// to reopen it for writing until `seconds` pass (or SIGUSR1). Never truncates or writes: opening
+// is the proof.
 static int try_exe_overwrite(int seconds) {
   char self[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   self[n < 0 ? 0 : n] = 0;
+  stop_on_usr1();
   printf("ready\n");
   fflush(stdout);
   int target = -1, last = ENOENT, found_pid = 0;
   char target_exe[PATH_MAX] = "";
   time_t end = time(NULL) + seconds;
-  while (time(NULL) < end) {
+  int last_round = 0;
+  while (!last_round && time(NULL) < end) {
+    last_round = g_stop;
     if (target < 0) {
       DIR *d = opendir("/proc");
       struct dirent *e;
@@ -381,18 +400,22 @@ static int try_exe_overwrite(int seconds) {
 
 // CVE-2016-9962: as the container's PID 1, try to ptrace every new process that appears (e.g. a
 // runtime joining the container for `exec`) while it is still the runtime; report whether an
-// attach ever succeeded on a process whose executable was not busybox or this probe.
+// attach ever succeeded on a process whose executable was not busybox or this probe (until
+// `seconds` pass, or SIGUSR1).
 static int try_ptrace_join(int seconds) {
   static char seen[1 << 16];
   char self[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   self[n < 0 ? 0 : n] = 0;
+  stop_on_usr1();
   printf("ready\n");
   fflush(stdout);
   int attempts = 0, runtime_attached = 0, last_errno = 0;
   char runtime_exe[PATH_MAX] = "";
   time_t end = time(NULL) + seconds;
-  while (time(NULL) < end) {
+  int last_round = 0;
+  while (!last_round && time(NULL) < end) {
+    last_round = g_stop;
     DIR *d = opendir("/proc");
     struct dirent *e;
     while (d && (e = readdir(d))) {
