@@ -168,13 +168,16 @@ Result<> apply_resources(const std::string &dir, const LinuxResources &resources
   return apply_unified(dir, resources.unified);
 }
 
-Result<> set_frozen(const std::string &dir, bool frozen) {
+Result<> set_frozen(const std::string &dir, bool frozen, std::chrono::milliseconds budget) {
   ISOBOX_CHECK(write_file(dir, "cgroup.freeze", frozen ? "1" : "0"));
   const std::string want = frozen ? "frozen 1" : "frozen 0";
-  for (int attempt = 0; attempt < 500; ++attempt) {
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  for (int attempt = 0;; ++attempt) {
     const std::string events = ISOBOX_TRY(read_file(dir, "cgroup.events"));
     if (events.find(want) != std::string::npos)
       return {};
+    if (std::chrono::steady_clock::now() >= deadline)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 : 10));
   }
   return make_error("{}: cgroup did not reach {:?}", dir, want);

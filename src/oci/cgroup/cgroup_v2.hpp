@@ -1,6 +1,7 @@
 // cgroup v2 (unified) writers and the v1 -> v2 value conversions runc and crun agree on.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -40,7 +41,9 @@ Result<> apply_hugetlb(const std::string &dir, const std::vector<LinuxHugepageLi
 /// Only the `unified` map.
 Result<> apply_unified(const std::string &dir, const std::map<std::string, std::string> &unified);
 
-/// cgroup.freeze 1/0, then waits for cgroup.events to say "frozen 1"/"frozen 0".
-Result<> set_frozen(const std::string &dir, bool frozen);
+/// cgroup.freeze 1/0, then waits for cgroup.events to say "frozen 1"/"frozen 0" (an error once
+/// `budget` has passed).
+Result<> set_frozen(const std::string &dir, bool frozen,
+                    std::chrono::milliseconds budget = std::chrono::seconds(5));
 
 } // namespace isobox::oci::cgroup::v2
