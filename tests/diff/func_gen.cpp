@@ -48,7 +48,7 @@ std::vector<uint8_t> FuncGen::body() {
   }
   for (int i = pick(1, 6); i > 0; --i)
     statement(3);
-  value(type.results.front(), 4, true);
+  results(type, type.results.size() > 1 ? 3 : 4);
   op(0x0b);
   std::vector<uint8_t> out;
   uleb(out, locals.size() + m_code.size());
@@ -83,6 +83,12 @@ void FuncGen::canonicalize(ValType t) {
   op(0x20), u(scratch), op(0x20), u(scratch), op(t == ValType::F32 ? 0x5b : 0x61), op(0x1b);
 }
 
+/// The values a function returns (canonical: a caller may store them).
+void FuncGen::results(const wasm::FuncType &type, int d) {
+  for (ValType t : type.results)
+    value(t, d, true);
+}
+
 void FuncGen::value(ValType t, int d, bool need_exact) {
   if (!expr(t, d) && need_exact && is_float(t))
     canonicalize(t);
@@ -110,6 +116,7 @@ void FuncGen::statement(int d) {
   case 9: return if_statement(d);
   case 10: return br_table_statement(d);
   case 11: return guarded(d);
+  case 12: return multi_call(d);
   default: return set_local(d);
   }
 }
@@ -176,7 +183,7 @@ void FuncGen::guarded(int d) {
     op(0x00);
   } else {
     const wasm::FuncType &type = m_shape.types[m_shape.func_types[m_func]];
-    value(type.results.front(), d, true);
+    results(type, d);
     op(0x0f);
   }
   op(0x0b);
@@ -223,6 +230,26 @@ void FuncGen::table_statement(int d) {
     [[fallthrough]];
   default: ref_expr(d), op(0x21), u(local_of(ValType::FuncRef, true, true)); break;
   }
+}
+
+// A call (or, from an export, a call_indirect) of the two-result type; results go to locals.
+void FuncGen::multi_call(int d) {
+  std::vector<uint32_t> fit;
+  for (uint32_t f = 0; f < (is_export() ? m_shape.helpers : m_func); ++f)
+    if (m_shape.func_types[f] == m_shape.multi_type)
+      fit.push_back(f);
+  const bool indirect = is_export() && (fit.empty() || pick(0, 2) == 0);
+  if (fit.empty() && !indirect)
+    return set_local(d);
+  const wasm::FuncType &type = m_shape.types[m_shape.multi_type];
+  for (ValType p : type.params)
+    value(p, d, false);
+  if (indirect)
+    fit.empty() || pick(0, 3) == 0 ? table_index(d) : i32c(m_shape.elem_offset + fit.front());
+  indirect ? (op(0x11), u(m_shape.multi_type), op(0x00))
+           : (op(0x10), u(fit[static_cast<size_t>(pick(0, static_cast<int>(fit.size()) - 1))]));
+  for (auto r = type.results.rbegin(); r != type.results.rend(); ++r)
+    op(0x21), u(local_of(*r, true, true));
 }
 
 } // namespace isobox::diff

@@ -19,6 +19,9 @@ struct ModuleShape {
   uint32_t table_min = 0;             ///< funcref table 0 of this size (max table_max)
   uint32_t table_max = 0;
   uint32_t elem_offset = 0;  ///< helper f is in slot elem_offset + f
+  uint32_t multi_type = 0;   ///< (i32, i64) -> (i64, i32): a helper type with 2 results
+  uint32_t loop_type = 0;    ///< [i32] -> [i32]: a loop whose counter is its parameter
+  uint32_t pair_type = 0;    ///< [i32 i32] -> [i32]: a block taking two operands
   uint32_t passive_data = 1; ///< index of the passive data segment
   uint32_t passive_data_size = 0;
 };
@@ -63,6 +66,8 @@ private:
   void guarded(int d);
   void bulk(int d);
   void table_statement(int d);
+  void multi_call(int d);
+  void results(const wasm::FuncType &type, int d);
   void value(wasm::ValType t, int d, bool need_exact);
 
   // Expressions (func_gen_exprs.cpp). Each returns whether the value is exact (see Local).
@@ -70,6 +75,7 @@ private:
   bool leaf(wasm::ValType t);
   bool common(wasm::ValType t, int d);
   bool control_expr(wasm::ValType t, int d);
+  void param_block(int d);
   bool call(wasm::ValType t, int d);
   bool call_indirect(wasm::ValType t, int d);
   void table_index(int d);

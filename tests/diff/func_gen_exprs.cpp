@@ -140,6 +140,8 @@ bool FuncGen::common(ValType t, int d) {
 bool FuncGen::control_expr(ValType t, int d) {
   const auto bt = static_cast<uint8_t>(t);
   bool exact = true;
+  if (t == ValType::I32 && pick(0, 2) == 0)
+    return param_block(d), true;
   switch (pick(0, 2)) {
   case 0:
     value(ValType::I32, d, false), op(0x04), op(bt), exact = expr(t, d), op(0x05);
@@ -161,12 +163,32 @@ bool FuncGen::control_expr(ValType t, int d) {
   }
 }
 
+/// Blocks with parameters (multi-value): a loop counting down its parameter, statements in its
+/// body (result 0), or a block combining its two parameters, maybe leaving early with br_if.
+void FuncGen::param_block(int d) {
+  if (pick(0, 1) && m_loop_depth < m_max_loops) {
+    ++m_loop_depth;
+    i32c(pick(1, static_cast<int>(m_max_count))), op(0x03), u(m_shape.loop_type);
+    statement(d - 1);
+    const uint32_t l = local_of(ValType::I32, true, true);
+    i32c(1), op(0x6b), op(0x22), u(l), op(0x20), u(l), op(0x0d), u(0), op(0x0b);
+    --m_loop_depth;
+    return;
+  }
+  static constexpr uint8_t kOps[] = {0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73}; // add sub mul and or xor
+  value(ValType::I32, d, false), value(ValType::I32, d, false);
+  op(0x02), u(m_shape.pair_type), op(kOps[pick(0, std::size(kOps) - 1)]);
+  if (pick(0, 1))
+    value(ValType::I32, d, false), op(0x0d), u(0), i32c(1), op(0x6a);
+  op(0x0b);
+}
+
 /// A direct call of a helper returning `t` (helpers: lower-indexed ones only).
 bool FuncGen::call(ValType t, int d) {
   std::vector<uint32_t> fit;
   const uint32_t limit = is_export() ? m_shape.helpers : m_func;
   for (uint32_t f = 0; f < limit; ++f)
-    if (m_shape.types[m_shape.func_types[f]].results.front() == t)
+    if (m_shape.types[m_shape.func_types[f]].results == std::vector{t})
       fit.push_back(f);
   if (fit.empty())
     return load(t, d);
@@ -182,10 +204,10 @@ bool FuncGen::call(ValType t, int d) {
 bool FuncGen::call_indirect(ValType t, int d) {
   std::vector<uint32_t> fit, helpers;
   for (uint32_t i = 0; i < m_shape.types.size(); ++i)
-    if (m_shape.types[i].results.front() == t)
+    if (m_shape.types[i].results == std::vector{t})
       fit.push_back(i);
   for (uint32_t f = 0; f < m_shape.helpers; ++f)
-    if (m_shape.types[m_shape.func_types[f]].results.front() == t)
+    if (m_shape.types[m_shape.func_types[f]].results == std::vector{t})
       helpers.push_back(f);
   const bool right = !helpers.empty() && pick(0, 3) != 0; // the slot of a helper of type t
   const uint32_t f =

@@ -27,6 +27,9 @@ std::vector<FuncType> module_types() {
   types.push_back({{ValType::I32, ValType::I32}, {ValType::I64}});
   types.push_back({{ValType::F64, ValType::I32}, {ValType::F64}});
   types.push_back({{ValType::F32}, {ValType::F32}});
+  types.push_back({{ValType::I32, ValType::I64}, {ValType::I64, ValType::I32}}); // 8: multi_type
+  types.push_back({{ValType::I32}, {ValType::I32}});                             // 9: loop_type
+  types.push_back({{ValType::I32, ValType::I32}, {ValType::I32}});               // 10: pair_type
   return types;
 }
 
@@ -93,6 +96,21 @@ void add_export(std::vector<uint8_t> &exports, const std::string &name, uint32_t
   uleb(exports, func);
 }
 
+/// 2-6 exports "f0".. of types 0-3 (0-1 with integer_results), after the helpers.
+std::vector<uint8_t> export_section(std::mt19937_64 &rng, const GenOptions &options,
+                                    ModuleShape &shape, GeneratedModule &gm) {
+  const int exported = std::uniform_int_distribution<int>(2, 6)(rng);
+  std::vector<uint8_t> exports;
+  uleb(exports, static_cast<uint64_t>(exported));
+  for (int i = 0; i < exported; ++i) {
+    const uint32_t type = static_cast<uint32_t>(rng() % (options.integer_results ? 2 : 4));
+    shape.func_types.push_back(type);
+    add_export(exports, fmt::format("f{}", i), kHelpers + static_cast<uint32_t>(i));
+    gm.exports.push_back({fmt::format("f{}", i), kNumbers[type]});
+  }
+  return exports;
+}
+
 } // namespace
 
 GeneratedModule generate_module(uint64_t seed, const GenOptions &options) {
@@ -107,17 +125,11 @@ GeneratedModule generate_module(uint64_t seed, const GenOptions &options) {
       .passive_data = 1,
       .passive_data_size = 32};
   shape.elem_offset = static_cast<uint32_t>(rng() % 3);
+  shape.multi_type = 8, shape.loop_type = 9, shape.pair_type = 10;
   for (uint32_t i = 0; i < kHelpers; ++i)
-    shape.func_types.push_back(4 + static_cast<uint32_t>(rng() % 4));
-  const int exported = std::uniform_int_distribution<int>(2, 6)(rng);
-  std::vector<uint8_t> funcs, exports, code;
-  uleb(exports, static_cast<uint64_t>(exported));
-  for (int i = 0; i < exported; ++i) {
-    const uint32_t type = static_cast<uint32_t>(rng() % (options.integer_results ? 2 : 4));
-    shape.func_types.push_back(type);
-    add_export(exports, fmt::format("f{}", i), kHelpers + static_cast<uint32_t>(i));
-    gm.exports.push_back({fmt::format("f{}", i), kNumbers[type]});
-  }
+    shape.func_types.push_back(4 + static_cast<uint32_t>(rng() % 5));
+  const std::vector<uint8_t> exports = export_section(rng, options, shape, gm);
+  std::vector<uint8_t> funcs, code;
   uleb(funcs, shape.func_types.size());
   uleb(code, shape.func_types.size());
   for (uint32_t f = 0; f < shape.func_types.size(); ++f) {

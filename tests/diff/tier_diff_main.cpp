@@ -1,6 +1,6 @@
 // wasm_tier_diff: generated modules (or saved module files) run in the interpreter and in the aot
 // tier; every export's results or trap and the final memories, globals and tables must agree.
-//   wasm_tier_diff [--seeds N] [--first S] [--keep DIR] [-v] [FILE.wasm...]
+//   wasm_tier_diff [--seeds N] [--first S] [--keep DIR] [--write DIR] [-v] [FILE.wasm...]
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -20,7 +20,7 @@ namespace wasm = isobox::wasm;
 
 struct Options {
   uint64_t seeds = 200, first = 1;
-  std::string keep;
+  std::string keep, write;
   std::vector<std::string> files;
   bool verbose = false;
 };
@@ -76,6 +76,22 @@ std::vector<uint8_t> read_file(const std::string &path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+/// The given files, or the seeds; false if a tier could not be made.
+bool run_all(const Options &o, Tally &t) {
+  for (const std::string &f : o.files)
+    if (!check(o, fs::path(f).filename().string(), read_file(f), t))
+      return false;
+  for (uint64_t s = o.first; o.files.empty() && s < o.first + o.seeds; ++s) {
+    const std::string name = fmt::format("seed{}.wasm", s);
+    const auto bytes = generate_module(s).bytes;
+    if (!o.write.empty())
+      keep_module({.keep = o.write}, name, bytes);
+    if (!check(o, name, bytes, t))
+      return false;
+  }
+  return true;
+}
+
 } // namespace
 } // namespace isobox::diff
 
@@ -87,6 +103,7 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_option("--first", o.first, "first seed")->capture_default_str();
   app.add_option("--keep", o.keep, "write modules whose tiers disagree into DIR");
+  app.add_option("--write", o.write, "write every generated module into DIR (to read them)");
   app.add_flag("-v,--verbose", o.verbose, "print every module");
   app.add_option("files", o.files, "module files to compare instead of generated ones")
       ->check(CLI::ExistingFile);
@@ -101,12 +118,8 @@ int main(int argc, char **argv) {
   }
   const auto start = std::chrono::steady_clock::now();
   Tally t;
-  for (const std::string &f : o.files)
-    if (!check(o, std::filesystem::path(f).filename().string(), read_file(f), t))
-      return 2;
-  for (uint64_t s = o.first; o.files.empty() && s < o.first + o.seeds; ++s)
-    if (!check(o, fmt::format("seed{}.wasm", s), generate_module(s).bytes, t))
-      return 2;
+  if (!run_all(o, t))
+    return 2;
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("wasm_tier_diff (interp vs aot): {} modules, {} calls ({} traps), {} modules diverge, "
