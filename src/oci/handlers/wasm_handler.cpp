@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/log.hpp"
+#include "oci/handlers/wasm_code.hpp"
 #include "oci/handlers/wasm_detect.hpp"
 #include "oci/handlers/wasm_limits.hpp"
 #include "oci/linux/process_setup.hpp"
@@ -100,12 +101,21 @@ Result<bool> WasmHandler::can_handle(const Spec &spec) {
 Result<void> WasmHandler::prepare(const Spec &spec) {
   m_request.name = m_path;
   m_request.limits = ISOBOX_TRY(container_wasm_limits(spec));
+  const wasm::Tier tier = ISOBOX_TRY(container_wasm_tier(spec));
   // Decoded and validated here, so that an invalid module fails `create` (nothing is left) and
   // `start` goes straight to instantiation.
   const auto bytes = ISOBOX_TRY(wasm::embed::read_module_file(m_path));
   log::phase("wasm: module read");
   m_request.validated = ISOBOX_TRY(wasm::embed::load_module(bytes, m_path));
   log::phase("wasm: module decoded and validated");
+  // The code was chosen before pivot_root (prefetch_wasm_code), for these very bytes.
+  m_request.code = take_prefetched_code(bytes);
+  if (!m_request.code && tier == wasm::Tier::Aot)
+    return make_error("annotation {}=aot: {}: no compiled code (the module was not found in the "
+                      "rootfs before entering the container)",
+                      kTierAnnotation, m_path);
+  if (!m_request.code)
+    m_request.code = wasm::embed::CodeChoice{}; // the interpreter
   return exit_on_stop_signals();
 }
 

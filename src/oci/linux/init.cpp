@@ -17,6 +17,7 @@
 #include "common/log.hpp"
 #include "oci/container/hooks.hpp"
 #include "oci/handlers/handler.hpp"
+#include "oci/handlers/wasm_code.hpp"
 #include "oci/linux/process_setup.hpp"
 
 namespace isobox::oci {
@@ -74,6 +75,7 @@ Result<> build_container(InitArgs &a) {
   ISOBOX_CHECK(run_hooks(spec.hooks.create_container, done.payload, "createContainer"));
   if (!spec.hooks.start_container.empty())
     a.start_hook_state = created_state(done.payload);
+  ISOBOX_CHECK(prefetch_wasm_code(spec, a.rootfs.rootfs)); // the runtime's code cache is reachable
   ISOBOX_CHECK(enter_rootfs(spec, a.rootfs));
   if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) < 0)
     return sys_error("sethostname");

@@ -75,6 +75,8 @@ Result<std::string> default_cache_dir() {
     return std::string(xdg) + "/isobox";
   if (const char *home = std::getenv("HOME"); home && *home == '/')
     return std::string(home) + "/.cache/isobox";
+  if (::geteuid() == 0) // a runtime started without HOME (a containerd shim's environment)
+    return std::string("/var/cache/isobox");
   return make_error("no cache directory: set {}, XDG_CACHE_HOME or HOME", kCacheDirEnv);
 }
 

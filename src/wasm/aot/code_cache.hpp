@@ -17,8 +17,8 @@ namespace isobox::wasm::aot {
 /// The environment variable that overrides the cache directory (--cache-dir overrides both).
 inline constexpr const char *kCacheDirEnv = "ISOBOX_CACHE_DIR";
 
-/// $ISOBOX_CACHE_DIR, else $XDG_CACHE_HOME/isobox, else $HOME/.cache/isobox (Wasmtime's place).
-/// Error when none of them is set.
+/// $ISOBOX_CACHE_DIR, else $XDG_CACHE_HOME/isobox, else $HOME/.cache/isobox (Wasmtime's place),
+/// else for root /var/cache/isobox. Error when none applies.
 Result<std::string> default_cache_dir();
 
 /// One entry, as `isobox wasm cache ls` prints it.

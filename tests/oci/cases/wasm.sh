@@ -386,3 +386,44 @@ test_wasm_closes_exec_fds() {
   rt delete "$CID" || fail "delete failed"
   expect_nothing_left "$CID"
 }
+
+# run_container with the runtime's --debug log (the engine's "wasm: tier ..." line is in $ERR).
+run_container_debug() {
+  CREATED_IDS+=("$CID")
+  RC=0
+  rt --debug run --bundle "$BUNDLE" "$CID" </dev/null >"$WORK/out" 2>"$WORK/err" || RC=$?
+  OUT=$(cat "$WORK/out")
+  ERR=$(cat "$WORK/err")
+}
+
+# isobox.wasm/tier: auto (the default) runs code from the runtime's code cache, else the
+# interpreter; aot compiles (before pivot_root) and stores; interp interprets; a bad value fails
+# create with one line.
+test_wasm_tier() {
+  # Outside $WORK: the harness finds leftover processes by $WORK in their environment.
+  ISOBOX_CACHE_DIR="$(mktemp -d /tmp/isobox-oci-code-cache.XXXXXX)"
+  export ISOBOX_CACHE_DIR
+  local tier want
+  for tier in "" aot "" interp; do
+    wasm_bundle
+    args /probe.wasm hello
+    [[ -z $tier ]] || cfg ".annotations[\"isobox.wasm/tier\"] = \"$tier\""
+    run_container_debug
+    expect_ok
+    expect_eq "$OUT" "hello from wasm" "output (tier '${tier:-default}')"
+    case "$tier" in
+    aot) want="tier aot \(compiled\)" ;;
+    interp) want="tier interp" ;;
+    *) [[ -d $ISOBOX_CACHE_DIR/aot ]] && want="tier aot \(cache\)" || want="tier interp" ;;
+    esac
+    expect_match "$ERR" "wasm: $want" "tier '${tier:-default}'"
+    expect_nothing_left "$CID"
+  done
+  ls "$ISOBOX_CACHE_DIR/aot" | grep -q . || fail "nothing stored in the code cache"
+  rm -rf "$ISOBOX_CACHE_DIR"
+  wasm_bundle
+  args /probe.wasm hello
+  cfg '.annotations["isobox.wasm/tier"] = "fast"'
+  wasm_create_fails "annotation isobox.wasm/tier: 'fast': expected interp, aot or auto"
+  expect_eq "$(wc -l <"$WORK/ctr.err")" 1 "lines of the bad tier's error"
+}
