@@ -219,7 +219,8 @@ test_seccomp() {
   expect_eq "$(val seccomp)" 2 "seccomp mode"
 }
 
-# Memory and pids limits land in the container's cgroup (checked from the host and inside).
+# Memory, pids and cpu limits land in the container's cgroup, as the init, the host and an exec'd
+# process see them (the expect_limits* helpers are update.sh's).
 test_cgroup_limits() {
   new_bundle
   cfg '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 42}
@@ -229,22 +230,8 @@ test_cgroup_limits() {
   rt start "$CID"
   wait_file_match "$WORK/ctr.out" '^mount='
   OUT=$(cat "$WORK/ctr.out")
-  local mem pids cpu
-  mem=$(val cgroup.memory_limit)
-  [[ -n $mem ]] || mem=$(val cgroup.memory_max)
-  expect_eq "$mem" 67108864 "memory limit inside"
-  expect_eq "$(val cgroup.pids_max)" 42 "pids limit inside"
-  cpu=$(val cgroup.cpu_quota)
-  [[ -n $cpu ]] || cpu=$(val cgroup.cpu_max)
-  expect_match "$cpu" '^50000( 100000)?$' "cpu quota inside"
-  local pid host_mem
-  pid=$(state_field pid)
-  if [[ -d /sys/fs/cgroup/memory ]]; then
-    host_mem=/sys/fs/cgroup/memory$(sed -n 's/^[0-9]*:memory://p' "/proc/$pid/cgroup")/memory.limit_in_bytes
-  else
-    host_mem=/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$pid/cgroup")/memory.max
-  fi
-  expect_eq "$(cat "$host_mem")" 67108864 "memory limit in $host_mem"
+  expect_limits_in_out 67108864 42 50000
+  expect_limits 67108864 42 50000
   rt delete --force "$CID"
   expect_nothing_left "$CID"
 }

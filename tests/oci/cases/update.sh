@@ -13,14 +13,8 @@ host_cgroup_file() {
   fi
 }
 
-# expect_limits MEM PIDS QUOTA: the limits as the host and the container's /probe see them.
-expect_limits() {
-  expect_eq "$(cat "$(host_cgroup_file memory memory.limit_in_bytes memory.max)")" "$1" \
-    "host memory limit"
-  expect_eq "$(cat "$(host_cgroup_file pids pids.max pids.max)")" "$2" "host pids limit"
-  expect_match "$(cat "$(host_cgroup_file cpu cpu.cfs_quota_us cpu.max)")" "^$3( [0-9]+)?$" \
-    "host cpu quota"
-  OUT=$(rt exec "$CID" /probe info) || fail "exec of the probe failed"
+# expect_limits_in_out MEM PIDS QUOTA: the limits in $OUT, a `/probe info` report from inside.
+expect_limits_in_out() {
   local mem cpu
   mem=$(val cgroup.memory_limit)
   [[ -n $mem ]] || mem=$(val cgroup.memory_max)
@@ -29,6 +23,17 @@ expect_limits() {
   expect_eq "$mem" "$1" "memory limit inside"
   expect_eq "$(val cgroup.pids_max)" "$2" "pids limit inside"
   expect_match "$cpu" "^$3( [0-9]+)?$" "cpu quota inside"
+}
+
+# expect_limits MEM PIDS QUOTA: the limits as the host and an exec'd /probe see them.
+expect_limits() {
+  expect_eq "$(cat "$(host_cgroup_file memory memory.limit_in_bytes memory.max)")" "$1" \
+    "host memory limit"
+  expect_eq "$(cat "$(host_cgroup_file pids pids.max pids.max)")" "$2" "host pids limit"
+  expect_match "$(cat "$(host_cgroup_file cpu cpu.cfs_quota_us cpu.max)")" "^$3( [0-9]+)?$" \
+    "host cpu quota"
+  OUT=$(rt exec "$CID" /probe info) || fail "exec of the probe failed"
+  expect_limits_in_out "$@"
 }
 
 test_update_resources() {
