@@ -9,6 +9,7 @@
 
 namespace isobox::wasm {
 struct Module;
+struct ValidatedModule;
 class MemInst;
 struct ModuleInstance;
 class Store;
@@ -92,8 +93,9 @@ struct CompileOptions {
 
 /// Entry point of the compiler plug-in (libisobox_aot_llvm.so), looked up with dlsym. Returns
 /// false (and sets out->error) on failure.
-using CompileFn = bool (*)(const Module *module, const CompileOptions *options, CompileOutput *out);
-inline constexpr const char *kCompileSymbol = "isobox_aot_compile_v1";
+using CompileFn = bool (*)(const ValidatedModule *module, const CompileOptions *options,
+                           CompileOutput *out);
+inline constexpr const char *kCompileSymbol = "isobox_aot_compile_v2";
 
 } // namespace isobox::wasm::aot
 

@@ -113,7 +113,7 @@ Result<CompiledObject> compile_object(const ValidatedModule &vm, const CompileOp
   const CompileFn fn = ISOBOX_TRY(load_plugin());
   CompileOutput out;
   const auto t0 = std::chrono::steady_clock::now();
-  if (!fn(&vm.module, &options, &out))
+  if (!fn(&vm, &options, &out))
     return make_error("aot: {}", out.error);
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - t0;
   return CompiledObject{std::move(out.object), took.count()};

@@ -244,7 +244,7 @@ bool translate(ModuleEnv &env, std::string &error) {
 } // namespace isobox::wasm::aot
 
 extern "C" __attribute__((visibility("default"))) bool
-isobox_aot_compile_v1(const isobox::wasm::Module *module,
+isobox_aot_compile_v2(const isobox::wasm::ValidatedModule *module,
                       const isobox::wasm::aot::CompileOptions *options,
                       isobox::wasm::aot::CompileOutput *out) {
   using namespace isobox::wasm::aot;
@@ -256,7 +256,12 @@ isobox_aot_compile_v1(const isobox::wasm::Module *module,
   llvm::Module mod("wasm", ll);
   mod.setDataLayout(tm->createDataLayout());
   mod.setTargetTriple(tm->getTargetTriple().str());
-  ModuleEnv env{.ll = ll, .mod = mod, .wm = *module};
+  auto plan = ControlPlan::of(*module); // the validator's view of every body's constructs
+  if (!plan) {
+    out->error = plan.error().message;
+    return false;
+  }
+  ModuleEnv env{.ll = ll, .mod = mod, .wm = module->module, .plan = &*plan};
   env.interruptible = options->interruptible;
   env.metered = options->metered;
   env.count_depth = options->count_depth;

@@ -8,6 +8,7 @@
 #include <llvm/IR/Module.h>
 
 #include "wasm/aot/abi.hpp"
+#include "wasm/aot/llvm/control_plan.hpp"
 #include "wasm/binary/instr.hpp"
 #include "wasm/binary/module.hpp"
 
@@ -18,6 +19,7 @@ struct ModuleEnv {
   llvm::LLVMContext &ll;
   llvm::Module &mod;
   const Module &wm;
+  const ControlPlan *plan = nullptr;   ///< the validator's constructs of every body
   std::vector<uint32_t> func_types;    ///< type index of every function, imports first
   std::vector<ValType> global_types;   ///< all globals, imports first
   std::vector<llvm::Function *> funcs; ///< defined functions (nullptr for imports)
@@ -57,12 +59,12 @@ private:
 
   // translate_control.cpp
   std::string step(const Instr &in, const Instr *next);
-  void push_ctl(CtlKind kind, const BlockType &bt);
+  void push_ctl(CtlKind kind, const PlannedBlock &block);
   void add_incoming(std::vector<llvm::PHINode *> &phis, size_t arity);
   void branch_to(uint32_t depth);
   void op_br_if(uint32_t depth);
   void op_br_table(const Instr &in);
-  void op_if(const BlockType &bt);
+  void op_if(const PlannedBlock &block);
   void op_else();
   void op_end();
   void op_return();
@@ -95,8 +97,9 @@ private:
   bool bulk_op(const Instr &in);
   bool variable_op(const Instr &in);
 
-  std::vector<ValType> block_params(const BlockType &bt) const;
-  std::vector<ValType> block_results(const BlockType &bt) const;
+  /// The next construct the validator saw in this body (error if the translator is out of
+  /// step with it).
+  std::string next_block(Opcode kind, const PlannedBlock *&block);
   llvm::Value *pop() {
     llvm::Value *v = m_stack.back();
     m_stack.pop_back();
@@ -122,6 +125,7 @@ private:
   std::vector<Ctl> m_ctl;
   bool m_unreachable = false;
   unsigned m_skip_depth = 0; ///< nested blocks inside unreachable code
+  size_t m_next_block = 0;   ///< into m_env.plan->blocks(this function)
 
   /// Fuel of the function body and of each enclosing loop's iteration: the interpreter's cost
   /// (every instruction but block, loop, else, end and nop), counted as the body is read and

@@ -79,24 +79,19 @@ void FuncTranslator::emit_prologue() {
   m_ctl.push_back(std::move(f));
 }
 
-std::vector<ValType> FuncTranslator::block_params(const BlockType &bt) const {
-  if (bt.kind != BlockType::Kind::Index)
-    return {};
-  return m_env.wm.types[bt.index].params;
-}
-
-std::vector<ValType> FuncTranslator::block_results(const BlockType &bt) const {
-  if (bt.kind == BlockType::Kind::Value)
-    return {bt.value};
-  if (bt.kind == BlockType::Kind::Index)
-    return m_env.wm.types[bt.index].results;
+std::string FuncTranslator::next_block(Opcode kind, const PlannedBlock *&block) {
+  const auto &blocks = m_env.plan->blocks(m_index - m_env.wm.imported_funcs);
+  if (m_next_block >= blocks.size() || blocks[m_next_block].kind != kind)
+    return "translator out of step with the validator at construct " + std::to_string(m_next_block);
+  block = &blocks[m_next_block++];
   return {};
 }
 
-void FuncTranslator::push_ctl(CtlKind kind, const BlockType &bt) {
+/// A construct's param and result types are the validator's (PlannedBlock), not re-derived.
+void FuncTranslator::push_ctl(CtlKind kind, const PlannedBlock &block) {
   Ctl c{.kind = kind};
-  c.params = block_params(bt);
-  c.results = block_results(bt);
+  c.params = block.params;
+  c.results = block.results;
   c.height = m_stack.size() - c.params.size();
   c.merge = llvm::BasicBlock::Create(m_env.ll, "merge", m_fn);
   llvm::IRBuilder<> mb(c.merge);
@@ -172,7 +167,7 @@ void FuncTranslator::op_br_table(const Instr &in) {
   set_unreachable();
 }
 
-void FuncTranslator::op_if(const BlockType &bt) {
+void FuncTranslator::op_if(const PlannedBlock &bt) {
   llvm::Value *cond = m_b.CreateICmpNE(pop(), i32(0));
   auto *then_bb = llvm::BasicBlock::Create(m_env.ll, "then", m_fn);
   auto *else_bb = llvm::BasicBlock::Create(m_env.ll, "else", m_fn);
@@ -348,7 +343,10 @@ void FuncTranslator::skip(const Instr &in) {
   switch (in.op) {
   case Opcode::Block:
   case Opcode::Loop:
-  case Opcode::If: ++m_skip_depth; break;
+  case Opcode::If:
+    ++m_skip_depth;
+    ++m_next_block; // the validator saw it too (dead)
+    break;
   case Opcode::End:
     if (m_skip_depth > 0)
       --m_skip_depth;
@@ -376,9 +374,18 @@ std::string FuncTranslator::step(const Instr &in, const Instr *next) {
     set_unreachable();
     return {};
   case Opcode::Nop: return {};
-  case Opcode::Block: push_ctl(CtlKind::Block, in.block); return {};
-  case Opcode::Loop: push_ctl(CtlKind::Loop, in.block); return {};
-  case Opcode::If: op_if(in.block); return {};
+  case Opcode::Block:
+  case Opcode::Loop:
+  case Opcode::If: {
+    const PlannedBlock *block = nullptr;
+    if (std::string e = next_block(in.op, block); !e.empty())
+      return e;
+    if (in.op == Opcode::If)
+      op_if(*block);
+    else
+      push_ctl(in.op == Opcode::Loop ? CtlKind::Loop : CtlKind::Block, *block);
+    return {};
+  }
   case Opcode::Else: op_else(); return {};
   case Opcode::End: op_end(); return {};
   case Opcode::Br:
