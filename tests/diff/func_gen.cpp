@@ -212,15 +212,34 @@ void FuncGen::bulk(int d) {
   }
 }
 
+/// Table 0 mostly, table 1 (small, initially null) a quarter of the time.
+uint32_t FuncGen::table() { return pick(0, 3) == 0 ? 1 : 0; }
+
+// table.init from the passive element segment, table.copy (within or across tables), elem.drop.
+void FuncGen::table_bulk(int d) {
+  auto small = [&] {
+    pick(0, 2) ? i32c(pick(0, 4)) : (value(ValType::I32, 1, false), i32c(7), op(0x71));
+  };
+  switch (pick(0, 4)) {
+  case 0:
+  case 1: table_index(d), small(), small(), op_fc(12), u(m_shape.passive_elem), u(table()); break;
+  case 2:
+  case 3: table_index(d), table_index(d), small(), op_fc(14), u(table()), u(table()); break;
+  default: op_fc(13), u(m_shape.passive_elem); break;
+  }
+}
+
 // table.set / table.fill / a call_indirect whose value is dropped (exports only) / the funcref
 // local set from a reference.
 void FuncGen::table_statement(int d) {
   if (m_shape.table_min == 0)
     return set_local(d);
-  switch (pick(0, 3)) {
-  case 0: table_index(d), ref_expr(d), op(0x26), op(0x00); break;
-  case 1: table_index(d), ref_expr(d), i32c(pick(0, 3)), op_fc(17), op(0x00); break;
+  switch (pick(0, 5)) {
+  case 0: table_index(d), ref_expr(d), op(0x26), u(table()); break;
+  case 1: table_index(d), ref_expr(d), i32c(pick(0, 3)), op_fc(17), u(table()); break;
   case 2:
+  case 3: return table_bulk(d);
+  case 4:
     if (is_export()) {
       static constexpr ValType kTypes[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64};
       call_indirect(kTypes[pick(0, 3)], d);
@@ -246,7 +265,7 @@ void FuncGen::multi_call(int d) {
     value(p, d, false);
   if (indirect)
     fit.empty() || pick(0, 3) == 0 ? table_index(d) : i32c(m_shape.elem_offset + fit.front());
-  indirect ? (op(0x11), u(m_shape.multi_type), op(0x00))
+  indirect ? (op(0x11), u(m_shape.multi_type), u(table()))
            : (op(0x10), u(fit[static_cast<size_t>(pick(0, static_cast<int>(fit.size()) - 1))]));
   for (auto r = type.results.rbegin(); r != type.results.rend(); ++r)
     op(0x21), u(local_of(*r, true, true));

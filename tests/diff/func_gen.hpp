@@ -22,6 +22,7 @@ struct ModuleShape {
   uint32_t multi_type = 0;   ///< (i32, i64) -> (i64, i32): a helper type with 2 results
   uint32_t loop_type = 0;    ///< [i32] -> [i32]: a loop whose counter is its parameter
   uint32_t pair_type = 0;    ///< [i32 i32] -> [i32]: a block taking two operands
+  uint32_t passive_elem = 1; ///< a passive element segment of the helpers (table.init)
   uint32_t passive_data = 1; ///< index of the passive data segment
   uint32_t passive_data_size = 0;
 };
@@ -67,6 +68,8 @@ private:
   void bulk(int d);
   void table_statement(int d);
   void multi_call(int d);
+  uint32_t table();
+  void table_bulk(int d);
   void results(const wasm::FuncType &type, int d);
   void value(wasm::ValType t, int d, bool need_exact);
 

@@ -217,7 +217,7 @@ bool FuncGen::call_indirect(ValType t, int d) {
   for (ValType p : m_shape.types[type].params)
     value(p, d, false);
   right ? i32c(m_shape.elem_offset + f) : table_index(d);
-  op(0x11), u(type), op(0x00);
+  op(0x11), u(type), u(right ? 0 : table());
   return true;
 }
 
@@ -232,7 +232,7 @@ void FuncGen::ref_expr(int d) {
   case 0: op(0xd0), op(0x70); break;
   case 1: op(0xd2), u(static_cast<uint64_t>(pick(0, static_cast<int>(m_shape.helpers) - 1))); break;
   case 2: op(0x20), u(local_of(ValType::FuncRef, false, true)); break;
-  default: table_index(d), op(0x25), op(0x00); break;
+  default: table_index(d), op(0x25), u(table()); break;
   }
 }
 

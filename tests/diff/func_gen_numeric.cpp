@@ -59,13 +59,13 @@ bool FuncGen::expr_i32(int d) {
     break;
   case 13:
     if (m_shape.table_min) {
-      pick(0, 1) ? (ref_expr(d), op(0xd1)) : (op_fc(16), op(0x00)); // ref.is_null, table.size
+      pick(0, 1) ? (ref_expr(d), op(0xd1)) : (op_fc(16), u(table())); // ref.is_null, table.size
       break;
     }
     [[fallthrough]];
   case 14:
     if (m_shape.table_min) { // table.grow by 0..3 (max table_max)
-      ref_expr(d), value(ValType::I32, d, false), i32c(3), op(0x71), op_fc(15), op(0x00);
+      ref_expr(d), value(ValType::I32, d, false), i32c(3), op(0x71), op_fc(15), u(table());
       break;
     }
     [[fallthrough]];

@@ -2,6 +2,7 @@
 // function bodies come from FuncGen (func_gen.cpp).
 #include "diff/module_gen.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include <fmt/format.h>
@@ -78,13 +79,20 @@ std::vector<uint8_t> data_section(std::mt19937_64 &rng, const ModuleShape &shape
   return out;
 }
 
-/// The helpers in table 0 from elem_offset; the other slots are null.
-std::vector<uint8_t> elem_section(const ModuleShape &shape) {
-  std::vector<uint8_t> out = {0x01, 0x00, 0x41};
+/// Segment 0: the helpers in table 0 from elem_offset (the other slots are null); segment 1
+/// (passive, for table.init): the helpers in a random order.
+std::vector<uint8_t> elem_section(std::mt19937_64 &rng, const ModuleShape &shape) {
+  std::vector<uint8_t> out = {0x02, 0x00, 0x41};
   sleb(out, shape.elem_offset);
   out.push_back(0x0b);
   uleb(out, kHelpers);
   for (uint32_t f = 0; f < kHelpers; ++f)
+    uleb(out, f);
+  std::vector<uint32_t> order = {0, 1, 2, 3};
+  std::shuffle(order.begin(), order.end(), rng);
+  out.insert(out.end(), {0x01, 0x00});
+  uleb(out, order.size());
+  for (uint32_t f : order)
     uleb(out, f);
   return out;
 }
@@ -140,11 +148,12 @@ GeneratedModule generate_module(uint64_t seed, const GenOptions &options) {
   gm.bytes = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
   section(gm.bytes, 1, type_section(shape.types));
   section(gm.bytes, 3, funcs);
-  section(gm.bytes, 4, {0x01, 0x70, 0x01, 0x06, 0x0a}); // table funcref min 6 max 10
-  section(gm.bytes, 5, {0x01, 0x01, 0x01, 0x03});       // memory min 1 max 3 pages
+  // Tables: funcref min 6 max 10, funcref min 2 max 4.
+  section(gm.bytes, 4, {0x02, 0x70, 0x01, 0x06, 0x0a, 0x70, 0x01, 0x02, 0x04});
+  section(gm.bytes, 5, {0x01, 0x01, 0x01, 0x03}); // memory min 1 max 3 pages
   section(gm.bytes, 6, global_section(rng, shape));
   section(gm.bytes, 7, exports);
-  section(gm.bytes, 9, elem_section(shape));
+  section(gm.bytes, 9, elem_section(rng, shape));
   section(gm.bytes, 12, {0x02}); // data count: memory.init and data.drop need it
   section(gm.bytes, 10, code);
   section(gm.bytes, 11, data_section(rng, shape));
