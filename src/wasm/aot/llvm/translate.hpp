@@ -80,6 +80,8 @@ private:
   // translate_limits.cpp
   void count_fuel(const Instr &in);
   void charge_fuel();
+  void fuel_to_memory();
+  void fuel_from_memory();
   void enter_depth();
   llvm::Value *callee_depth();
   void publish_depth(llvm::Value *depth);
@@ -135,8 +137,10 @@ private:
     llvm::Instruction *cmp = nullptr, *sub = nullptr; ///< null: nothing emitted (dead loop)
   };
   std::vector<FuelSite> m_fuel;
-  std::vector<bool> m_fuel_nesting; ///< every open block, live or dead: is it a loop?
-  llvm::Value *m_depth = nullptr;   ///< the depth argument: Wasm frames below this one
+  std::vector<bool> m_fuel_nesting;         ///< every open block, live or dead: is it a loop?
+  llvm::AllocaInst *m_fuel_local = nullptr; ///< the fuel left, while this function runs
+  llvm::Value *m_fuel_ptr = nullptr;        ///< the store's counter
+  llvm::Value *m_depth = nullptr;           ///< the depth argument: Wasm frames below this one
 };
 
 /// Loads a pointer field of the context that never changes while code runs (translate_limits.cpp).

@@ -213,6 +213,8 @@ void FuncTranslator::op_end() {
   m_unreachable = !reached;
   if (c.kind == CtlKind::Func) {
     llvm::Type *rt = m_env.results_type(m_type);
+    if (reached)
+      fuel_to_memory();
     if (!reached)
       m_b.CreateUnreachable();
     else if (m_type.results.empty())
@@ -258,7 +260,9 @@ void FuncTranslator::op_call(uint32_t func) {
     std::vector<llvm::Value *> args{m_ctx, callee_depth()};
     args.insert(args.end(), m_stack.end() - static_cast<long>(n), m_stack.end());
     m_stack.resize(m_stack.size() - n);
+    fuel_to_memory();
     llvm::CallInst *ci = m_b.CreateCall(callee, args);
+    fuel_from_memory();
     // Every Wasm call is a frame (deep recursion must exhaust the stack): no tail recursion
     // elimination, which would turn `f(x) = f(x + 1) + 1` into a loop that never ends.
     ci->setTailCallKind(llvm::CallInst::TCK_NoTail);
@@ -280,7 +284,9 @@ void FuncTranslator::op_call(uint32_t func) {
   }
   m_stack.resize(m_stack.size() - n);
   publish_depth(callee_depth()); // a guest invoked again from the import continues above
+  fuel_to_memory();
   call("isobox_aot_call_import", m_b.getVoidTy(), {m_ctx, i32(func), buf});
+  fuel_from_memory();
   for (size_t i = 0; i < ft.results.size(); ++i) {
     llvm::Type *t = m_env.type_of(ft.results[i]);
     auto *cell = m_b.CreateConstInBoundsGEP2_64(buf->getAllocatedType(), buf, 0, i);
@@ -298,8 +304,10 @@ void FuncTranslator::op_call_indirect(uint32_t type, uint32_t table) {
   std::vector<llvm::Value *> args{m_b.CreateExtractValue(callee, 1), callee_depth()};
   args.insert(args.end(), m_stack.end() - static_cast<long>(n), m_stack.end());
   m_stack.resize(m_stack.size() - n);
+  fuel_to_memory();
   llvm::CallInst *ret =
       m_b.CreateCall(m_env.wasm_fn_type(ft), m_b.CreateExtractValue(callee, 0), args);
+  fuel_from_memory();
   ret->setTailCallKind(llvm::CallInst::TCK_NoTail);
   push_results(ret, ft);
 }

@@ -4,6 +4,23 @@
 #include <llvm/IR/Instructions.h>
 
 namespace isobox::wasm::aot {
+namespace {
+
+/// Whether a function body has a loop (a decode error is left to the translation to report).
+bool has_loop(const FuncBody &body) {
+  Reader r(body.code);
+  InstrReader ir(r);
+  while (!r.at_end()) {
+    auto in = ir.next();
+    if (!in)
+      return false;
+    if (in->op == Opcode::Loop)
+      return true;
+  }
+  return false;
+}
+
+} // namespace
 
 llvm::Value *load_ctx_pointer(llvm::IRBuilder<> &b, llvm::Value *ctx, unsigned offset) {
   auto *field = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), ctx, offset);
@@ -52,19 +69,41 @@ void FuncTranslator::count_fuel(const Instr &in) {
 /// Charges the fuel of the body or loop iteration now starting (m_fuel.back(), cost patched
 /// later) as the interpreter's L_meter does: too little left traps "all fuel consumed" (the
 /// helper sets what is left to 0), else it is taken. The counter is the store's, shared with
-/// the interpreter.
+/// the interpreter. A function with loops works on a local copy (a register once promoted),
+/// loaded at its entry and after each call, written back before each call and at its return;
+/// one without (charged once per call) charges the store's counter directly.
 void FuncTranslator::charge_fuel() {
   if (!m_env.metered)
     return;
-  llvm::Value *fuel = load_ctx_pointer(m_b, m_ctx, kCtxFuel);
-  llvm::Value *left = m_b.CreateLoad(m_b.getInt64Ty(), fuel);
+  if (m_fuel_ptr == nullptr) { // the function's entry
+    m_fuel_ptr = load_ctx_pointer(m_b, m_ctx, kCtxFuel);
+    if (has_loop(m_body)) {
+      llvm::IRBuilder<> ab(&m_fn->getEntryBlock(), m_fn->getEntryBlock().begin());
+      m_fuel_local = ab.CreateAlloca(m_b.getInt64Ty());
+      fuel_from_memory();
+    }
+  }
+  llvm::Value *counter = m_fuel_local ? m_fuel_local : m_fuel_ptr;
+  llvm::Value *left = m_b.CreateLoad(m_b.getInt64Ty(), counter);
   llvm::Constant *placeholder = m_b.getInt64(0);
   auto *cmp = m_b.Insert(new llvm::ICmpInst(llvm::CmpInst::ICMP_ULT, left, placeholder));
   trap_if(cmp, TrapCode::FuelExhausted);
   auto *sub = m_b.Insert(llvm::BinaryOperator::Create(llvm::Instruction::Sub, left, placeholder));
-  m_b.CreateStore(sub, fuel);
+  m_b.CreateStore(sub, counter);
   m_fuel.back().cmp = cmp;
   m_fuel.back().sub = sub;
+}
+
+/// Before a call or a return: the callee (or the caller) charges the store's counter.
+void FuncTranslator::fuel_to_memory() {
+  if (m_fuel_local != nullptr)
+    m_b.CreateStore(m_b.CreateLoad(m_b.getInt64Ty(), m_fuel_local), m_fuel_ptr);
+}
+
+/// After a call: what the callee left.
+void FuncTranslator::fuel_from_memory() {
+  if (m_fuel_local != nullptr)
+    m_b.CreateStore(m_b.CreateLoad(m_b.getInt64Ty(), m_fuel_ptr), m_fuel_local);
 }
 
 /// The call depth travels as an argument (a register, no memory traffic per call): `m_depth`
