@@ -78,6 +78,12 @@ constexpr const char *kFuel = R"((module
       (loop $l
         (global.set $iters (i32.add (global.get $iters) (i32.const 1)))
         (br $l)))
+    (func $leaf (result i32) (i32.const 1))
+    (func (export "loop_calls") (param i32) (result i32) (local i32)
+      (loop $l
+        (local.set 1 (i32.add (local.get 1) (call $leaf)))
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 1))
     (func (export "dead_code") (result i32)
       (return (i32.const 1))
       (loop (br 0)) (drop (i32.const 2)) (drop (i32.const 3)))))";
@@ -96,6 +102,9 @@ TEST_P(TierLimits, FuelIsChargedAsTheInterpreterCharges) {
   EXPECT_EQ(used("rec", 20), 21u * 8u);
   EXPECT_EQ(used("nested", 1), 1u * (7u + 3u * 5u));
   EXPECT_EQ(used("nested", 4), 4u * (7u + 3u * 5u));
+  // A loop calling a function: 1 outside the loop, 9 per iteration, 1 per leaf call (the aot
+  // tier keeps the loop's fuel in a register and hands it to the callee at each call).
+  EXPECT_EQ(used("loop_calls", 10), 1u + 10u * 9u + 10u * 1u);
   // Dead code is charged too (the interpreter counts it), a dead loop's body not: 2 + 4.
   const uint64_t before = fuel_left();
   EXPECT_EQ(bits("dead_code"), 1u);
