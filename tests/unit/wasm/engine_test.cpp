@@ -108,6 +108,40 @@ TEST(Engine, LoadsAModuleValidatedEarlier) {
   EXPECT_EQ((*engine->invoke(*id, "f", {}))[0].bits, 3u);
 }
 
+/// Each tier this build has (the interpreter, and the aot tier when its plug-in is built).
+std::vector<std::unique_ptr<Engine>> every_tier() {
+  std::vector<std::unique_ptr<Engine>> engines;
+  for (Tier t : {Tier::Interp, Tier::Aot})
+    if (tier_built_in(t))
+      engines.push_back(std::move(make_engine(EngineOptions{.tier = t}).value()));
+  return engines;
+}
+
+// Spec 4.5.4 (linking.wast): an element segment writes a function into an imported table before
+// a later data segment traps; the table keeps the function of the failed instance, which must
+// run. Crashed (bad_function_call) while tiers attached their code after instantiation.
+TEST(Engine, AFailedInstancesFunctionLeftInATableRuns) {
+  ISOBOX_REQUIRE_WAT2WASM();
+  for (auto &engine : every_tier()) {
+    SCOPED_TRACE(engine->name());
+    auto owner = engine->load(wat(R"((module (type $t (func (result i32)))
+        (table (export "tab") 1 funcref) (memory (export "mem") 1)
+        (func (export "call0") (result i32) i32.const 0 call_indirect (type $t))))"));
+    ASSERT_TRUE(owner.has_value()) << owner.error().message;
+    engine->register_instance("owner", *owner);
+    auto failed = engine->load(wat(R"((module (import "owner" "tab" (table 1 funcref))
+        (import "owner" "mem" (memory 1))
+        (func $f (result i32) i32.const 42)
+        (elem (i32.const 0) $f)
+        (data (i32.const 65536) "x")))"));
+    ASSERT_FALSE(failed.has_value());
+    EXPECT_EQ(failed.error().kind, LoadError::Kind::Uninstantiable);
+    auto r = engine->invoke(*owner, "call0", {});
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    EXPECT_EQ((*r)[0].bits, 42u);
+  }
+}
+
 TEST(Engine, InterruptStopsLoading) {
   ISOBOX_REQUIRE_WAT2WASM();
   auto engine = interp_engine();
