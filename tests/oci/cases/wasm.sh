@@ -194,6 +194,29 @@ test_wasm_limits() {
   done
 }
 
+# The fuel and call-depth annotations hold in compiled code too (isobox.wasm/tier aot, issue 14).
+test_wasm_limits_aot() {
+  ISOBOX_CACHE_DIR="$(mktemp -d /tmp/isobox-oci-code-cache.XXXXXX)"
+  export ISOBOX_CACHE_DIR
+  wasm_bundle
+  args /probe.wasm spin
+  cfg '.annotations["isobox.wasm/tier"] = "aot" | .annotations["isobox.wasm/fuel"] = "100000"'
+  run_container_debug
+  expect_rc 134
+  expect_match "$ERR" "wasm: tier aot" "tier"
+  expect_match "$ERR" "all fuel consumed" "fuel trap in compiled code"
+  expect_nothing_left "$CID"
+  wasm_bundle
+  args /probe.wasm recurse 5000
+  cfg '.annotations["isobox.wasm/tier"] = "aot" | .annotations["isobox.wasm/max-stack"] = "100"'
+  run_container_debug
+  expect_rc 134
+  expect_match "$ERR" "wasm: tier aot" "tier"
+  expect_match "$ERR" "call stack exhausted" "stack trap in compiled code"
+  expect_nothing_left "$CID"
+  rm -rf "$ISOBOX_CACHE_DIR"
+}
+
 # The module is decoded and validated at `create`: a malformed or an invalid module fails create
 # with one line naming the module and the error, and leaves nothing (no state, cgroup, process).
 test_wasm_invalid_module_fails_create() {
