@@ -70,8 +70,10 @@ Result<CodeChoice> choose_code(Tier tier, std::span<const uint8_t> module, std::
     return CodeChoice{};
   if (!aot::available())
     return make_error("the aot tier is not built in");
-  const aot::CodeKey key = aot::code_key(module, options);
   const auto cache = open_cache(cache_options, tier == Tier::Aot);
+  if (!cache && tier == Tier::Auto) // no cache yet: nothing to hash nor look up
+    return CodeChoice{};
+  const aot::CodeKey key = aot::code_key(module, options);
   if (cache) {
     auto hit = cache->lookup(key);
     if (hit && *hit)
@@ -80,8 +82,6 @@ Result<CodeChoice> choose_code(Tier tier, std::span<const uint8_t> module, std::
       log::warn("wasm: code cache entry not used, recompiling: {}", hit.error().message);
     else if (tier == Tier::Auto)
       return CodeChoice{};
-  } else if (tier == Tier::Auto) {
-    return CodeChoice{};
   }
   return compile_now(module, name, options, std::move(validated), cache ? &*cache : nullptr, key);
 }
