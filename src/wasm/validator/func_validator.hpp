@@ -1,6 +1,8 @@
 // FuncValidator: validates one function body (spec 3.3, the algorithm of the spec appendix:
-// operand and control stacks) and drives a FuncEmitter with each validated operator. Internal
-// to the validator; split over func_validate*.cpp by topic.
+// operand and control stacks) and drives an emitter with each validated operator. A template on
+// the emitter's type, so a final emitter's events are direct calls: FuncEmitter itself (virtual
+// events), the null emitter of validation alone, the interpreter's. The definitions are in
+// func_validate*.inc, included at the end; validate_bodies() runs it over a module.
 #pragma once
 
 #include <optional>
@@ -31,12 +33,13 @@ inline ValType sig_type(SigType s) {
 struct ValidationContext {
   const ValidatedModule &vm;
   CompileScratch &scratch;
-  FuncEmitter &emitter;
 };
 
-class FuncValidator {
+enum class Event : uint8_t { Numeric, Memory, Table, Value };
+
+template <class E> class FuncValidator {
 public:
-  FuncValidator(const ValidationContext &ctx, uint32_t index);
+  FuncValidator(const ValidationContext &ctx, E &emitter, uint32_t index);
   Result<void> run();
 
 private:
@@ -98,17 +101,25 @@ private:
     m_s.ctrl.back().unreachable = true;
   }
   /// Tells the emitter about a value operator whose operands `args` were popped.
-  using ValueEvent = void (FuncEmitter::*)(const Instr &, std::span<const Operand>);
-  template <ValueEvent event = &FuncEmitter::value_op>
+  template <Event event = Event::Value>
   void emit_value(const Instr &in, std::initializer_list<Operand> args) {
-    if (live())
-      (m_e.*event)(in, std::span<const Operand>(args.begin(), args.size()));
+    if (!live())
+      return;
+    const std::span<const Operand> ops(args.begin(), args.size());
+    if constexpr (event == Event::Numeric)
+      m_e.numeric_op(in, ops);
+    else if constexpr (event == Event::Memory)
+      m_e.memory_op(in, ops);
+    else if constexpr (event == Event::Table)
+      m_e.table_op(in, ops);
+    else
+      m_e.value_op(in, ops);
   }
   void emit_memory(const Instr &in, std::initializer_list<Operand> args) {
-    emit_value<&FuncEmitter::memory_op>(in, args);
+    emit_value<Event::Memory>(in, args);
   }
   void emit_table(const Instr &in, std::initializer_list<Operand> args) {
-    emit_value<&FuncEmitter::table_op>(in, args);
+    emit_value<Event::Table>(in, args);
   }
 
   void prepare_locals();
@@ -147,8 +158,33 @@ private:
 
   const ValidationContext &m_ctx;
   const Module &m_module;
-  FuncEmitter &m_e;
+  E &m_e;
   FuncState m_s;
 };
 
+/// Validates every function body of `module` (whose declarations validate() checked), driving
+/// `emitter`; "interrupted" once `interrupt` is set.
+template <class E>
+Result<void> validate_bodies(const ValidatedModule &module, E &emitter,
+                             const std::atomic<bool> *interrupt) {
+  const Module &m = module.module;
+  CompileScratch scratch;
+  scratch.interrupt = interrupt;
+  uint64_t code_bytes = 0;
+  for (const FuncBody &b : m.bodies)
+    code_bytes += b.code.size();
+  scratch.work_budget = limits::kWorkPerCodeByte * code_bytes + limits::kWorkFree;
+  const ValidationContext ctx{module, scratch};
+  for (uint32_t i = 0; i < m.bodies.size(); ++i) {
+    if (interrupt && interrupt->load(std::memory_order_relaxed))
+      return make_error("interrupted");
+    ISOBOX_CHECK(FuncValidator<E>(ctx, emitter, i).run());
+  }
+  return {};
+}
+
 } // namespace isobox::wasm::validation
+
+#include "wasm/validator/func_validate.inc"
+#include "wasm/validator/func_validate_control.inc"
+#include "wasm/validator/func_validate_memory.inc"

@@ -17,7 +17,8 @@ public:
       : m_vm(std::make_shared<ValidatedModule>()), m_options(options) {
     m_vm->module = std::move(module);
   }
-  Result<std::shared_ptr<const ValidatedModule>> run();
+  /// Everything but the function bodies.
+  Result<std::shared_ptr<ValidatedModule>> declarations();
 
 private:
   Result<void> index_spaces();
@@ -204,39 +205,34 @@ Result<void> ModuleValidator::exports_and_start() {
   return {};
 }
 
-Result<std::shared_ptr<const ValidatedModule>> ModuleValidator::run() {
+Result<std::shared_ptr<ValidatedModule>> ModuleValidator::declarations() {
   ISOBOX_CHECK(index_spaces());
   ISOBOX_CHECK(segments());
   ISOBOX_CHECK(exports_and_start());
-  NullEmitter none;
-  FuncEmitter &emitter = m_options.emitter ? *m_options.emitter : none;
-  ISOBOX_CHECK(emit_functions(*m_vm, emitter, m_options.interrupt));
-  return std::shared_ptr<const ValidatedModule>(std::move(m_vm));
+  return std::move(m_vm);
 }
 
 } // namespace
 
 Result<std::shared_ptr<const ValidatedModule>> validate(Module module,
                                                         const ValidateOptions &options) {
-  return ModuleValidator(std::move(module), options).run();
+  auto vm = ISOBOX_TRY(ModuleValidator(std::move(module), options).declarations());
+  if (options.emitter) {
+    ISOBOX_CHECK(validation::validate_bodies(*vm, *options.emitter, options.interrupt));
+  } else {
+    NullEmitter none;
+    ISOBOX_CHECK(validation::validate_bodies(*vm, none, options.interrupt));
+  }
+  return std::shared_ptr<const ValidatedModule>(std::move(vm));
+}
+
+Result<std::shared_ptr<ValidatedModule>> validate_declarations(Module module) {
+  return ModuleValidator(std::move(module), ValidateOptions{}).declarations();
 }
 
 Result<void> emit_functions(const ValidatedModule &module, FuncEmitter &emitter,
                             const std::atomic<bool> *interrupt) {
-  const Module &m = module.module;
-  CompileScratch scratch;
-  scratch.interrupt = interrupt;
-  uint64_t code_bytes = 0;
-  for (const FuncBody &b : m.bodies)
-    code_bytes += b.code.size();
-  scratch.work_budget = limits::kWorkPerCodeByte * code_bytes + limits::kWorkFree;
-  const validation::ValidationContext ctx{module, scratch, emitter};
-  for (uint32_t i = 0; i < m.bodies.size(); ++i) {
-    if (interrupt && interrupt->load(std::memory_order_relaxed))
-      return make_error("interrupted");
-    ISOBOX_CHECK(validation::FuncValidator(ctx, i).run());
-  }
-  return {};
+  return validation::validate_bodies(module, emitter, interrupt);
 }
 
 } // namespace isobox::wasm

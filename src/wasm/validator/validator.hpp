@@ -40,6 +40,11 @@ struct ValidateOptions {
 Result<std::shared_ptr<const ValidatedModule>> validate(Module module,
                                                         const ValidateOptions &options = {});
 
+/// validate() without the function bodies, for a tier whose emitter the function validator
+/// then drives as a template parameter (validation::validate_bodies, func_validator.hpp): the
+/// module is not valid until that succeeds.
+Result<std::shared_ptr<ValidatedModule>> validate_declarations(Module module);
+
 /// Runs the function-body validator again over a validated module, driving `emitter` (a tier
 /// that did not take part in validate()). Errors are the emitter's or "interrupted".
 Result<void> emit_functions(const ValidatedModule &module, FuncEmitter &emitter,
