@@ -29,7 +29,7 @@ llvm::Value *load_ctx_pointer(llvm::IRBuilder<> &b, llvm::Value *ctx, unsigned o
   return p;
 }
 
-/// Counts `in` exactly as the interpreter's validator does (validator/func_compiler.cpp): one
+/// Counts `in` exactly as the interpreter does (FuncState::instr_count, interp/emit/): one
 /// unit per instruction except block, loop, else, end and nop, into the innermost loop's
 /// iteration or else the function body, dead code included. A loop's or the body's count is
 /// final at its `end`, where it is patched into the charge emitted at its header.
