@@ -142,4 +142,29 @@ public:
                     const std::vector<Operand> &args, size_t first) = 0;
 };
 
+/// An emitter that ignores every event: the base of validation alone and of emitters that record
+/// a few events only.
+class NullEmitter : public FuncEmitter {
+public:
+  void begin_function(FuncState &) override {}
+  Result<void> end_function() override { return {}; }
+  void numeric_op(const Instr &, std::span<const Operand>) override {}
+  void memory_op(const Instr &, std::span<const Operand>) override {}
+  void table_op(const Instr &, std::span<const Operand>) override {}
+  void value_op(const Instr &, std::span<const Operand>) override {}
+  void unreachable() override {}
+  void local_get(uint32_t) override {}
+  void local_set(uint32_t, const Operand &) override {}
+  void block_start(const Instr &, const Operand *, Ctrl &, bool) override {}
+  void else_arm(Ctrl &, const std::vector<Operand> &) override {}
+  void end(Ctrl &, const std::vector<Operand> &) override {}
+  void before_branch(size_t) override {}
+  void br(uint32_t, const std::vector<Operand> &, size_t) override {}
+  void br_if(uint32_t, const Operand &, const std::vector<Operand> &, size_t) override {}
+  void br_table(const Operand &, const std::vector<uint32_t> &, const std::vector<Operand> &,
+                size_t) override {}
+  void call(const Instr &, const FuncType &, const Operand *, const std::vector<Operand> &,
+            size_t) override {}
+};
+
 } // namespace isobox::wasm

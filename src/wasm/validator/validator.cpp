@@ -31,29 +31,8 @@ private:
   ValidateOptions m_options;
 };
 
-/// The emitter of validation alone: every event ignored.
-class NullEmitter final : public FuncEmitter {
-public:
-  void begin_function(FuncState &) override {}
-  Result<void> end_function() override { return {}; }
-  void numeric_op(const Instr &, std::span<const Operand>) override {}
-  void memory_op(const Instr &, std::span<const Operand>) override {}
-  void table_op(const Instr &, std::span<const Operand>) override {}
-  void value_op(const Instr &, std::span<const Operand>) override {}
-  void unreachable() override {}
-  void local_get(uint32_t) override {}
-  void local_set(uint32_t, const Operand &) override {}
-  void block_start(const Instr &, const Operand *, Ctrl &, bool) override {}
-  void else_arm(Ctrl &, const std::vector<Operand> &) override {}
-  void end(Ctrl &, const std::vector<Operand> &) override {}
-  void before_branch(size_t) override {}
-  void br(uint32_t, const std::vector<Operand> &, size_t) override {}
-  void br_if(uint32_t, const Operand &, const std::vector<Operand> &, size_t) override {}
-  void br_table(const Operand &, const std::vector<uint32_t> &, const std::vector<Operand> &,
-                size_t) override {}
-  void call(const Instr &, const FuncType &, const Operand *, const std::vector<Operand> &,
-            size_t) override {}
-};
+/// Validation alone: every event ignored (final, so the validator calls it directly).
+class ValidateOnly final : public NullEmitter {};
 
 Result<void> ModuleValidator::limits(const Limits &l, uint64_t bound, const char *too_big) {
   if (l.min > bound || (l.max && *l.max > bound))
@@ -220,7 +199,7 @@ Result<std::shared_ptr<const ValidatedModule>> validate(Module module,
   if (options.emitter) {
     ISOBOX_CHECK(validation::validate_bodies(*vm, *options.emitter, options.interrupt));
   } else {
-    NullEmitter none;
+    ValidateOnly none;
     ISOBOX_CHECK(validation::validate_bodies(*vm, none, options.interrupt));
   }
   return std::shared_ptr<const ValidatedModule>(std::move(vm));

@@ -17,7 +17,7 @@ struct PlannedBlock {
 };
 
 /// Records the constructs of each function (by defined-function index); value events are ignored.
-class ControlPlan final : public FuncEmitter {
+class ControlPlan final : public NullEmitter {
 public:
   /// Runs the function validator over `module` with this emitter; errors are validation's.
   static Result<ControlPlan> of(const ValidatedModule &module);
@@ -26,26 +26,9 @@ public:
   }
 
   void begin_function(FuncState &) override { m_funcs.emplace_back(); }
-  Result<void> end_function() override { return {}; }
-  void numeric_op(const Instr &, std::span<const Operand>) override {}
-  void memory_op(const Instr &, std::span<const Operand>) override {}
-  void table_op(const Instr &, std::span<const Operand>) override {}
-  void value_op(const Instr &, std::span<const Operand>) override {}
-  void unreachable() override {}
-  void local_get(uint32_t) override {}
-  void local_set(uint32_t, const Operand &) override {}
   void block_start(const Instr &in, const Operand *, Ctrl &c, bool was_live) override {
     m_funcs.back().push_back(PlannedBlock{in.op, *c.params, *c.results, was_live});
   }
-  void else_arm(Ctrl &, const std::vector<Operand> &) override {}
-  void end(Ctrl &, const std::vector<Operand> &) override {}
-  void before_branch(size_t) override {}
-  void br(uint32_t, const std::vector<Operand> &, size_t) override {}
-  void br_if(uint32_t, const Operand &, const std::vector<Operand> &, size_t) override {}
-  void br_table(const Operand &, const std::vector<uint32_t> &, const std::vector<Operand> &,
-                size_t) override {}
-  void call(const Instr &, const FuncType &, const Operand *, const std::vector<Operand> &,
-            size_t) override {}
 
 private:
   std::vector<std::vector<PlannedBlock>> m_funcs;
