@@ -36,12 +36,20 @@ std::optional<aot::CodeCache> open_cache(const CacheOptions &options, bool creat
 Result<CodeChoice> compile_now(std::span<const uint8_t> module, std::string_view name,
                                const aot::CompileOptions &options,
                                std::shared_ptr<const ValidatedModule> validated,
-                               const aot::CodeCache *cache, const aot::CodeKey &key) {
-  if (!validated)
-    validated = ISOBOX_TRY(load_module(module, name));
-  auto compiled = aot::compile_object(*validated, options);
-  if (!compiled)
-    return std::unexpected(compiled.error().wrap(name));
+                               const aot::CodeCache *cache, const aot::CodeKey &key,
+                               const std::optional<CompileBounds> &bounds) {
+  Result<aot::CompiledObject> compiled;
+  if (bounds) {
+    compiled = compile_bounded(module, name, options, *bounds);
+    if (!compiled)
+      return std::unexpected(compiled.error());
+  } else {
+    if (!validated)
+      validated = ISOBOX_TRY(load_module(module, name));
+    compiled = aot::compile_object(*validated, options);
+    if (!compiled)
+      return std::unexpected(compiled.error().wrap(name));
+  }
   log::debug("wasm aot: compiled {} in {:.1f} ms, {} bytes of object", name, compiled->compile_ms,
              compiled->object.size());
   if (cache != nullptr)
@@ -83,7 +91,8 @@ Result<CodeChoice> choose_code(Tier tier, std::span<const uint8_t> module, std::
     else if (tier == Tier::Auto)
       return CodeChoice{};
   }
-  return compile_now(module, name, options, std::move(validated), cache ? &*cache : nullptr, key);
+  return compile_now(module, name, options, std::move(validated), cache ? &*cache : nullptr, key,
+                     cache_options.bounds);
 }
 
 Result<std::string> compile_to_cache(std::span<const uint8_t> module, std::string_view name,

@@ -12,6 +12,7 @@
 
 #include "common/error.hpp"
 #include "wasm/aot/abi.hpp"
+#include "wasm/embed/bounded_compile.hpp"
 #include "wasm/engine/engine.hpp"
 
 namespace isobox::wasm::embed {
@@ -20,6 +21,9 @@ namespace isobox::wasm::embed {
 struct CacheOptions {
   std::optional<std::string> dir; ///< --cache-dir; nullopt: aot::default_cache_dir()
   bool enabled = true;            ///< false: never read nor write the cache
+  /// Set: a compilation runs in a child process with these bounds (compile_bounded), not in
+  /// this process (a container runtime compiling a container's module).
+  std::optional<CompileBounds> bounds;
 };
 
 /// The code a run uses. For Tier::Aot, `object` is native code compiled from the module.
