@@ -18,6 +18,7 @@
 #include "oci/container/operations.hpp"
 #include "oci/container/saved_spec.hpp"
 #include "oci/container/teardown.hpp"
+#include "oci/handlers/wasm_code.hpp"
 #include "oci/linux/apparmor.hpp"
 #include "oci/linux/init.hpp"
 #include "oci/linux/sealed_exe.hpp"
@@ -101,7 +102,7 @@ Result<> handshake(SyncChannel &ch, const Spec &spec, ContainerState &state,
   ISOBOX_CHECK(run_hooks(spec.hooks.prestart, hook_state, "prestart"));
   ISOBOX_CHECK(run_hooks(spec.hooks.create_runtime, hook_state, "createRuntime"));
   ISOBOX_CHECK(ch.send(SyncType::HooksDone, hook_state));
-  ISOBOX_TRY(ch.expect(SyncType::Ready));
+  ISOBOX_CHECK(expect_ready_serving_code(ch, spec)); // a Wasm process's code, chosen here
   return {};
 }
 

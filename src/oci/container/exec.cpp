@@ -15,6 +15,7 @@
 #include "oci/container/operations.hpp"
 #include "oci/container/saved_spec.hpp"
 #include "oci/handlers/exec_target.hpp"
+#include "oci/handlers/wasm_code.hpp"
 #include "oci/linux/apparmor.hpp"
 #include "oci/linux/namespaces.hpp"
 #include "oci/linux/process_setup.hpp"
@@ -61,6 +62,13 @@ Result<ExecTarget> prepare_child(ExecChild &c) {
     ::close(c.console);
   }
   ISOBOX_CHECK(apply_limits(p));
+  {
+    // A module's code comes from the runtime, as the init's does (still with the privileges to
+    // open the module where the init would).
+    Spec exec_spec = *c.spec;
+    exec_spec.process = p;
+    ISOBOX_CHECK(request_wasm_code(exec_spec, "/", *c.channel));
+  }
   ISOBOX_CHECK(close_fds_on_exec(c.opt->preserve_fds));
   ISOBOX_CHECK(
       finalize_process(p, c.spec->linux->seccomp, c.spec->has_namespace(NamespaceType::User)));
@@ -119,11 +127,12 @@ Result<UniqueFd> connect_unix(const std::string &path) {
   return fd;
 }
 
-// Parent side: cgroup, go, then wait for Ready and for the exec (EOF) or an Error.
-Result<> supervise(SyncChannel &ch, pid_t pid, CgroupManager &cgroup) {
+// Parent side: cgroup, go, the code of an exec'd module, then wait for Ready and for the exec
+// (EOF) or an Error.
+Result<> supervise(SyncChannel &ch, pid_t pid, CgroupManager &cgroup, const Spec &exec_spec) {
   ISOBOX_CHECK(cgroup.add_process(pid));
   ISOBOX_CHECK(ch.send(SyncType::Go));
-  ISOBOX_TRY(ch.expect(SyncType::Ready));
+  ISOBOX_CHECK(expect_ready_serving_code(ch, exec_spec));
   auto m = ch.receive();
   if (m && m->type == SyncType::Error)
     return make_error("{}", m->payload);
@@ -169,7 +178,9 @@ Result<int> exec_in_container(const ExecOptions &opt) {
     run_child(child);
   child_end.close();
   console.reset();
-  if (auto r = supervise(parent_end, pid, *cgroup); !r) {
+  Spec exec_spec = spec;
+  exec_spec.process = opt.process;
+  if (auto r = supervise(parent_end, pid, *cgroup, exec_spec); !r) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
     return std::unexpected(r.error());

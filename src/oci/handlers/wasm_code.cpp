@@ -1,11 +1,15 @@
-// The isobox.wasm/tier annotation and the code of a Wasm container, chosen in the init before
-// pivot_root (the runtime user's code cache, LLVM if it compiles) and used by the handler after.
+// The isobox.wasm/tier annotation and the code of a Wasm container's process: the init (or an
+// exec'd child) finds the module and hands its descriptor to the runtime, which chooses the code
+// with its own cache and identity (a compilation bounded, in a child outside the container's
+// cgroup) and sends it back; the handler uses it inside for the same bytes.
 #include "oci/handlers/wasm_code.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <atomic>
+#include <sstream>
 
 #include "common/log.hpp"
 #include "oci/handlers/wasm_detect.hpp"
@@ -22,7 +26,7 @@ struct Prefetched {
   std::string module_sha256;
   wasm::embed::CodeChoice code;
 };
-std::optional<Prefetched> g_prefetched; // the init runs one container process
+std::optional<Prefetched> g_prefetched; // the init (or exec child) runs one process
 
 /// args[0] as the handler will find it (find_module), opened inside the rootfs: an absolute
 /// path, a path relative to process.cwd, or a name searched in process.env's PATH.
@@ -69,6 +73,41 @@ Result<std::vector<uint8_t>> read_all(int fd) {
   }
 }
 
+/// Whether the file starts like a core module (read without moving the offset).
+bool is_core_module(int fd) {
+  uint8_t head[8];
+  const ssize_t n = ::pread(fd, head, sizeof head, 0);
+  return n > 0 && classify_header({head, static_cast<size_t>(n)}) == WasmHeader::CoreModule;
+}
+
+/// The object in a sealed memfd: the child can read it, no one can change it.
+Result<UniqueFd> sealed_memfd(std::span<const uint8_t> bytes) {
+  UniqueFd fd(::memfd_create("isobox-aot-code", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!fd)
+    return sys_error("memfd_create");
+  for (size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return sys_error("write the compiled code");
+    done += static_cast<size_t>(n);
+  }
+  if (::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+    return sys_error("seal the compiled code");
+  return fd;
+}
+
+/// What compile options a run of this container uses (its timeout and fuel annotations).
+Result<wasm::aot::CompileOptions> container_compile_options(const Spec &spec) {
+  const wasm::embed::RunLimits limits = ISOBOX_TRY(container_wasm_limits(spec));
+  wasm::StoreLimits store = limits.store;
+  static const std::atomic<bool> flag{false}; // only its presence counts (compile options)
+  if (limits.timeout_ms)
+    store.interrupt = &flag;
+  return wasm::aot::compile_options(store);
+}
+
 } // namespace
 
 Result<wasm::Tier> container_wasm_tier(const Spec &spec) {
@@ -81,30 +120,72 @@ Result<wasm::Tier> container_wasm_tier(const Spec &spec) {
   return tier;
 }
 
-Result<void> prefetch_wasm_code(const Spec &spec, const std::string &rootfs) {
+Result<void> request_wasm_code(const Spec &spec, const std::string &root, SyncChannel &channel) {
   const wasm::Tier tier = ISOBOX_TRY(container_wasm_tier(spec));
   if (tier == wasm::Tier::Interp || !spec.process || spec.process->args.empty())
     return {};
-  UniqueFd root(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!root)
-    return sys_error("open {}", rootfs);
-  auto fd = open_module(root.get(), *spec.process);
-  if (!fd)
-    return {}; // the handler (or the exec path) reports it
-  const auto bytes = ISOBOX_TRY(read_all(fd->get()));
-  if (classify_header(bytes) != WasmHeader::CoreModule)
-    return {};
-  const wasm::embed::RunLimits limits = ISOBOX_TRY(container_wasm_limits(spec));
-  wasm::StoreLimits store = limits.store;
-  static const std::atomic<bool> flag{false}; // only its presence counts (compile options)
-  if (limits.timeout_ms)
-    store.interrupt = &flag;
-  auto code = ISOBOX_TRY(wasm::embed::choose_code(tier, bytes, spec.process->args[0],
-                                                  wasm::aot::compile_options(store), {}));
-  log::debug("wasm: container code: tier {} ({})", wasm::to_string(code.tier), code.origin);
-  code.validated = nullptr; // validated again inside, where the module is read for the run
-  g_prefetched = Prefetched{wasm::aot::sha256_hex(bytes), std::move(code)};
+  UniqueFd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd)
+    return sys_error("open {}", root);
+  auto fd = open_module(root_fd.get(), *spec.process);
+  if (!fd || !is_core_module(fd->get()))
+    return {}; // a native program, or the handler (or the exec path) reports what is wrong
+  ISOBOX_CHECK(channel.send(SyncType::WasmModule, {}, fd->get()));
+  SyncMessage answer = ISOBOX_TRY(channel.expect(SyncType::WasmCode));
+  std::istringstream words(answer.payload);
+  std::string tier_name, origin, sha;
+  words >> tier_name >> origin >> sha;
+  wasm::embed::CodeChoice code;
+  code.tier = ISOBOX_TRY(wasm::parse_tier(tier_name));
+  code.origin = origin == "-" ? "" : origin;
+  if (code.tier == wasm::Tier::Aot) {
+    if (!answer.fd)
+      return make_error("the runtime sent no compiled code");
+    ::lseek(answer.fd.get(), 0, SEEK_SET);
+    code.object = ISOBOX_TRY(read_all(answer.fd.get()));
+  }
+  log::debug("wasm: container code: tier {} ({})", wasm::to_string(code.tier), origin);
+  g_prefetched = Prefetched{std::move(sha), std::move(code)};
   return {};
+}
+
+Result<void> serve_wasm_code(const Spec &spec, SyncChannel &channel, UniqueFd module) {
+  const wasm::Tier tier = ISOBOX_TRY(container_wasm_tier(spec));
+  struct stat st {};
+  if (!module || ::fstat(module.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return make_error("wasm: the container's module is not a regular file");
+  const auto bytes = ISOBOX_TRY(read_all(module.get()));
+  module.reset();
+  const std::string name = spec.process && !spec.process->args.empty() ? spec.process->args[0] : "";
+  wasm::embed::CodeChoice code;
+  if (classify_header(bytes) == WasmHeader::CoreModule) {
+    wasm::embed::CacheOptions cache;
+    if (tier == wasm::Tier::Aot) // (auto never compiles)
+      cache.bounds = ISOBOX_TRY(wasm::embed::compile_bounds_from_env());
+    const auto options = ISOBOX_TRY(container_compile_options(spec));
+    code = ISOBOX_TRY(wasm::embed::choose_code(tier, bytes, name, options, cache));
+  }
+  UniqueFd object;
+  if (code.tier == wasm::Tier::Aot)
+    object = ISOBOX_TRY(sealed_memfd(code.object));
+  const std::string payload =
+      fmt::format("{} {} {}", wasm::to_string(code.tier), code.origin.empty() ? "-" : code.origin,
+                  wasm::aot::sha256_hex(bytes));
+  return channel.send(SyncType::WasmCode, payload, object.get());
+}
+
+Result<void> expect_ready_serving_code(SyncChannel &channel, const Spec &spec) {
+  for (;;) {
+    SyncMessage m = ISOBOX_TRY(channel.receive());
+    if (m.type == SyncType::Error)
+      return make_error("{}", m.payload);
+    if (m.type == SyncType::Ready)
+      return {};
+    if (m.type != SyncType::WasmModule)
+      return make_error("unexpected sync message {} (wanted {})", static_cast<uint32_t>(m.type),
+                        static_cast<uint32_t>(SyncType::Ready));
+    ISOBOX_CHECK(serve_wasm_code(spec, channel, std::move(m.fd)));
+  }
 }
 
 std::optional<wasm::embed::CodeChoice> take_prefetched_code(std::span<const uint8_t> module) {

@@ -1,5 +1,6 @@
-// Which code runs a Wasm container (the isobox.wasm/tier annotation) and where it comes from:
-// looked up in the runtime's code cache, or compiled, before the init enters the container.
+// Which code runs a Wasm container's process (the isobox.wasm/tier annotation) and where it comes
+// from: the runtime's code cache, or a bounded compilation, chosen by the runtime itself (outside
+// the container's user namespace and cgroup) for the module the init or an exec'd child found.
 #pragma once
 
 #include <optional>
@@ -7,6 +8,8 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "common/unique_fd.hpp"
+#include "oci/linux/sync.hpp"
 #include "oci/spec/spec.hpp"
 #include "wasm/embed/code_choice.hpp"
 
@@ -18,16 +21,27 @@ inline constexpr const char *kTierAnnotation = "isobox.wasm/tier";
 /// 'x': expected interp, aot or auto".
 Result<wasm::Tier> container_wasm_tier(const Spec &spec);
 
-/// In the init, after the container's mounts are made under `rootfs` and before pivot_root (the
-/// runtime's cache is still reachable, the user and seccomp profile not applied yet): when the
-/// process's args[0], resolved inside `rootfs`, is a core module and the tier is aot or auto,
-/// chooses its code (embed::choose_code: the cache, or a compilation for aot) and keeps it for
-/// take_prefetched_code. Native processes cost one header read. Errors: a bad annotation, an
-/// invalid module or a failed compilation with tier aot.
-Result<void> prefetch_wasm_code(const Spec &spec, const std::string &rootfs);
+/// In the init (after the container's mounts are made under `root`, before pivot_root) or in an
+/// exec'd child (namespaces joined, root entered: `root` is "/"), before the process's user,
+/// capabilities and seccomp profile apply: when the tier is aot or auto and spec.process's
+/// args[0], resolved inside `root`, is a core module, sends its descriptor to the runtime
+/// (SyncType::WasmModule) and keeps the code it answers for take_prefetched_code. Native processes
+/// cost one header read and no message. Errors: a bad annotation, the runtime's error.
+Result<void> request_wasm_code(const Spec &spec, const std::string &root, SyncChannel &channel);
 
-/// The code prefetched for a module with exactly these bytes (the handler's own read, inside the
-/// container), or nullopt (nothing prefetched, or the file seen inside differs).
+/// In the runtime (`create`, `exec`): receives until SyncType::Ready, answering a WasmModule
+/// request on the way (serve_wasm_code). Errors: the child's, or the request's (which fail the
+/// command: a compilation that fails with tier aot).
+Result<void> expect_ready_serving_code(SyncChannel &channel, const Spec &spec);
+
+/// Reads the module through `module` and chooses its code as the runtime's user
+/// (embed::choose_code with the runtime's cache: ownership checked against this process's uid; a
+/// compilation for tier aot runs in a child bounded by embed::compile_bounds_from_env, which never
+/// joins the container's cgroup), then answers SyncType::WasmCode.
+Result<void> serve_wasm_code(const Spec &spec, SyncChannel &channel, UniqueFd module);
+
+/// The code received for a module with exactly these bytes (the handler's own read, inside the
+/// container), or nullopt (nothing received, or the file seen inside differs).
 std::optional<wasm::embed::CodeChoice> take_prefetched_code(std::span<const uint8_t> module);
 
 } // namespace isobox::oci

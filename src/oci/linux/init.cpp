@@ -75,7 +75,9 @@ Result<> build_container(InitArgs &a) {
   ISOBOX_CHECK(run_hooks(spec.hooks.create_container, done.payload, "createContainer"));
   if (!spec.hooks.start_container.empty())
     a.start_hook_state = created_state(done.payload);
-  ISOBOX_CHECK(prefetch_wasm_code(spec, a.rootfs.rootfs)); // the runtime's code cache is reachable
+  // The module as mounted, handed to the runtime, which chooses its code outside our user
+  // namespace and cgroup (its cache, a bounded compilation).
+  ISOBOX_CHECK(request_wasm_code(spec, a.rootfs.rootfs, a.channel));
   ISOBOX_CHECK(enter_rootfs(spec, a.rootfs));
   if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) < 0)
     return sys_error("sethostname");

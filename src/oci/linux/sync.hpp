@@ -11,20 +11,22 @@
 namespace isobox::oci {
 
 enum class SyncType : uint32_t {
-  Go = 1,        // parent -> child: ids mapped, cgroup joined; continue
-  RunHooks = 2,  // child -> parent: namespaces + mounts ready, run prestart/createRuntime hooks
-  HooksDone = 3, // parent -> child
-  Ready = 4,     // child -> parent: about to wait on exec.fifo (create) or to execve (exec)
-  Error = 5,     // child -> parent: payload is the error line
-  PtyMaster = 6, // child -> parent: an fd (the pty master) rides along (SCM_RIGHTS)
-  ChildPid = 7,  // intermediate -> parent: payload is the decimal pid of the real child
-  Committed = 8, // parent -> child: record saved, outlive me; child -> parent: done
+  Go = 1,         // parent -> child: ids mapped, cgroup joined; continue
+  RunHooks = 2,   // child -> parent: namespaces + mounts ready, run prestart/createRuntime hooks
+  HooksDone = 3,  // parent -> child
+  Ready = 4,      // child -> parent: about to wait on exec.fifo (create) or to execve (exec)
+  Error = 5,      // child -> parent: payload is the error line
+  PtyMaster = 6,  // child -> parent: an fd (the pty master) rides along (SCM_RIGHTS)
+  ChildPid = 7,   // intermediate -> parent: payload is the decimal pid of the real child
+  Committed = 8,  // parent -> child: record saved, outlive me; child -> parent: done
+  WasmModule = 9, // child -> parent: the process's module file rides along; choose its code
+  WasmCode = 10,  // parent -> child: "TIER ORIGIN SHA256", the object in a sealed memfd (or none)
 };
 
 struct SyncMessage {
   SyncType type = SyncType::Go;
   std::string payload;
-  UniqueFd fd; // only for PtyMaster
+  UniqueFd fd; // only for PtyMaster, WasmModule and WasmCode
 };
 
 /// One end of the channel (SOCK_SEQPACKET, so one send is one message).

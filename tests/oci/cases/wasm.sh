@@ -450,3 +450,265 @@ test_wasm_tier() {
   wasm_create_fails "annotation isobox.wasm/tier: 'fast': expected interp, aot or auto"
   expect_eq "$(wc -l <"$WORK/ctr.err")" 1 "lines of the bad tier's error"
 }
+
+# new_code_cache: an empty code cache of the runtime's own (outside $WORK: the harness finds
+# leftover processes by $WORK in their environment).
+new_code_cache() {
+  ISOBOX_CACHE_DIR="$(mktemp -d /tmp/isobox-oci-code-cache.XXXXXX)"
+  export ISOBOX_CACHE_DIR
+  TMP_CACHES+=("$ISOBOX_CACHE_DIR")
+  # Removed (and unmounted) even when the test fails; lib.sh's cleanup gets the test's status.
+  trap 'rc=$?; drop_code_caches; (exit $rc); cleanup' EXIT
+}
+TMP_CACHES=()
+drop_code_caches() {
+  local c
+  for c in "${TMP_CACHES[@]}"; do
+    umount "$c" 2>/dev/null || true
+    rm -rf "$c"
+  done
+  TMP_CACHES=()
+}
+
+# exec_debug ARGS...: `exec` into $CID with the runtime's --debug log; stdout in $OUT, $ERR, $RC.
+exec_debug() {
+  RC=0
+  OUT=$(rt --debug exec "$CID" "$@" 2>"$WORK/err") || RC=$?
+  ERR=$(cat "$WORK/err")
+}
+
+# A copy of probe.wasm under another name whose bytes differ (a custom section appended), so it
+# has no cache entry of its own.
+other_module() {
+  cp "$BUNDLE/rootfs/probe.wasm" "$BUNDLE/rootfs/$1"
+  printf '\x00\x05\x04%s' "${2:-abcd}" >>"$BUNDLE/rootfs/$1"
+}
+
+stop_and_delete() {
+  rt kill "$CID" KILL || fail "kill failed"
+  wait_status stopped 5
+  rt delete "$CID" || fail "delete failed"
+  expect_nothing_left "$CID"
+}
+
+# exec of a module into a Wasm container takes its code as the init does: the container's
+# isobox.wasm/tier, the runtime's cache, only code for the module's own bytes.
+test_wasm_exec_tier() {
+  new_code_cache
+  wasm_bundle
+  args /probe.wasm spin
+  cfg '.annotations["isobox.wasm/tier"] = "aot"'
+  other_module other.wasm
+  create_container
+  rt start "$CID" || fail "start failed"
+  wait_status running
+  exec_debug /probe.wasm args one # the init compiled and stored probe.wasm
+  expect_ok
+  expect_eq "$OUT" $'arg0=/probe.wasm\narg1=args\narg2=one' "exec'd module's output (aot)"
+  expect_match "$ERR" "wasm: tier aot \(cache\)" "exec, tier aot, cached module"
+  exec_debug /other.wasm exit 7 # not cached: compiled (and stored) for the exec
+  expect_rc 7
+  expect_match "$ERR" "wasm: tier aot \(compiled\)" "exec, tier aot, module not cached"
+  stop_and_delete
+  wasm_bundle # no annotation: auto
+  args /probe.wasm spin
+  other_module other.wasm
+  other_module third.wasm wxyz
+  create_container
+  rt start "$CID" || fail "start failed"
+  wait_status running
+  for m in probe other; do
+    exec_debug "/$m.wasm" args one
+    expect_ok
+    expect_match "$ERR" "wasm: tier aot \(cache\)" "exec, tier auto, cached $m.wasm"
+  done
+  exec_debug /third.wasm args one
+  expect_ok
+  expect_match "$ERR" "wasm: tier interp" "exec, tier auto, module not cached"
+  stop_and_delete
+  drop_code_caches
+}
+
+# userns_bundle: the bundle runs in a user namespace (root inside is 100000 outside).
+userns_bundle() {
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  cfg '.linux.namespaces += [{"type":"user"}]
+       | .linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+       | .linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]
+       | .mounts |= map(select(.type != "cgroup"))
+       | .mounts |= map(if .destination == "/sys" then {"destination":"/sys","type":"none",
+                  "source":"/sys","options":["rbind","nosuid","noexec","nodev","ro"]} else . end)'
+}
+
+# A container with a user namespace uses the runtime's code cache: the runtime checks it as its
+# own user (inside, its files belong to the overflow uid) and hands the code over.
+test_wasm_userns_tier() {
+  new_code_cache
+  local tier want
+  for tier in aot ""; do
+    wasm_bundle
+    userns_bundle
+    args /probe.wasm hello
+    [[ -z $tier ]] || cfg ".annotations[\"isobox.wasm/tier\"] = \"$tier\""
+    run_container_debug
+    expect_ok
+    expect_eq "$OUT" "hello from wasm" "output (tier '${tier:-default}')"
+    [[ $tier == aot ]] && want="tier aot \(compiled\)" || want="tier aot \(cache\)"
+    expect_match "$ERR" "wasm: $want" "user namespace, tier '${tier:-default}'"
+    expect_no_match "$ERR" "warning" "user namespace, tier '${tier:-default}'"
+    expect_nothing_left "$CID"
+  done
+  wasm_bundle
+  userns_bundle
+  args /probe.wasm spin
+  create_container
+  rt start "$CID" || fail "start failed"
+  wait_status running
+  exec_debug /probe.wasm args one
+  expect_ok
+  expect_match "$ERR" "wasm: tier aot \(cache\)" "exec into the user namespace, tier auto"
+  stop_and_delete
+  drop_code_caches
+}
+
+# With isobox.wasm/tier aot and a cold cache, LLVM runs in the runtime (a bounded child), not in
+# the container's cgroup: a 32 MiB container, plenty for the guest, runs compiled code, the
+# entry is stored, and the container's peak memory holds no compiler.
+test_wasm_aot_compile_outside_cgroup() {
+  new_code_cache
+  wasm_bundle
+  args /probe.wasm hello
+  cfg '.annotations["isobox.wasm/tier"] = "aot" | .linux.resources.memory = {"limit": 33554432}'
+  CREATED_IDS+=("$CID")
+  rt --debug create --bundle "$BUNDLE" "$CID" </dev/null >"$WORK/ctr.out" 2>"$WORK/ctr.err" ||
+    fail "create failed: $(cat "$WORK/ctr.err")"
+  rt start "$CID" || fail "start failed"
+  wait_status stopped 10
+  expect_eq "$(cat "$WORK/ctr.out")" "hello from wasm" "output"
+  ERR=$(cat "$WORK/ctr.err")
+  expect_match "$ERR" "wasm: tier aot \(compiled\)" "tier"
+  expect_match "$ERR" "wasm aot: compiled /probe.wasm" "compiled by the runtime"
+  local mem peak failcnt
+  mem=$(cgroup_dirs_of "$CID" | grep /memory/)
+  [[ -n $mem ]] || skip "no v1 memory cgroup for the container"
+  peak=$(cat "$mem/memory.max_usage_in_bytes")
+  failcnt=$(cat "$mem/memory.failcnt")
+  log "container memory peak $((peak / 1024)) KiB, failcnt $failcnt"
+  ((peak < 16 * 1024 * 1024)) || fail "container memory peak $peak bytes: the compile was counted"
+  expect_eq "$failcnt" 0 "memory.failcnt"
+  local sha
+  sha=$(sha256sum "$BUNDLE/rootfs/probe.wasm" | cut -d' ' -f1)
+  expect_match "$("$RUNTIME_BIN" wasm cache ls)" "$sha" "the code cache's entries"
+  rt delete "$CID" || fail "delete failed"
+  expect_nothing_left "$CID"
+  drop_code_caches
+}
+
+# huge_module FILE: a WASI command whose _start is one function of 200,000 operations over 400
+# locals: validated and interpreted in milliseconds, seconds of LLVM's time.
+huge_module() {
+  python3 - "$1" <<'PY'
+import sys
+def uleb(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7f
+        v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+def sec(i, body):
+    return bytes([i]) + uleb(len(body)) + body
+code, x = bytearray(), 12345
+def local():
+    global x
+    x = (x * 1103515245 + 12345) & 0xffffffff
+    return (x >> 8) % 400
+for i in range(200000):
+    code += b"\x20" + uleb(local()) + b"\x20" + uleb(local())
+    code += b"\x6c" if i % 2 else b"\x73"
+    code += b"\x21" + uleb(local())
+code += b"\x0b"
+body = b"\x01" + uleb(400) + b"\x7f" + code
+m = b"\x00asm\x01\x00\x00\x00"
+m += sec(1, b"\x01\x60\x00\x00") + sec(3, b"\x01\x00")
+m += sec(7, b"\x01\x06_start\x00\x00")
+m += sec(10, b"\x01" + uleb(len(body)) + body)
+open(sys.argv[1], "wb").write(m)
+PY
+  chmod 755 "$1"
+}
+
+# A module that is expensive to compile cannot hold the runtime: the compilation's time and
+# address space are bounded ($ISOBOX_COMPILE_TIMEOUT, $ISOBOX_COMPILE_MAX_MEMORY); over either,
+# tier aot fails create with one line and leaves nothing (the compiler process included), and
+# auto, which never compiles, interprets.
+test_wasm_aot_compile_bounds() {
+  new_code_cache
+  wasm_bundle
+  huge_module "$BUNDLE/rootfs/huge.wasm"
+  args /huge.wasm
+  cfg '.annotations["isobox.wasm/tier"] = "aot"'
+  local start=$SECONDS
+  ISOBOX_COMPILE_TIMEOUT=500ms wasm_create_fails \
+    '^isobox: create: /huge.wasm: compilation exceeded its time bound of 500 ms \(killed\)$'
+  ((SECONDS - start < 10)) || fail "create took $((SECONDS - start)) s with a 500 ms bound"
+  wasm_bundle
+  huge_module "$BUNDLE/rootfs/huge.wasm"
+  args /huge.wasm
+  cfg '.annotations["isobox.wasm/tier"] = "aot"'
+  ISOBOX_COMPILE_MAX_MEMORY=67108864 wasm_create_fails \
+    '^isobox: create: /huge.wasm: .*(bounded to 64 MiB|within 64 MiB)'
+  expect_eq "$(wc -l <"$WORK/ctr.err")" 1 "lines of the error"
+  ISOBOX_COMPILE_TIMEOUT=12zz wasm_create_fails '^isobox: create: ISOBOX_COMPILE_TIMEOUT: '
+  wasm_bundle
+  huge_module "$BUNDLE/rootfs/huge.wasm"
+  args /huge.wasm
+  ISOBOX_COMPILE_TIMEOUT=500ms run_container_debug
+  expect_ok
+  expect_match "$ERR" "wasm: tier interp" "tier auto, nothing cached"
+  expect_nothing_left "$CID"
+  [[ -z $(ls -A "$ISOBOX_CACHE_DIR/aot") ]] || fail "something stored: $(ls "$ISOBOX_CACHE_DIR/aot")"
+  drop_code_caches
+}
+
+# A code cache the runtime may not trust or cannot write never fails create nor leaves anything:
+# one warning line; auto interprets, aot compiles and runs without storing.
+test_wasm_bad_code_cache() {
+  local tier want kind
+  for kind in group-writable not-a-directory read-only; do
+    new_code_cache
+    case $kind in
+    group-writable) chmod 770 "$ISOBOX_CACHE_DIR" ;;
+    not-a-directory)
+      : >"$ISOBOX_CACHE_DIR/file"
+      ISOBOX_CACHE_DIR=$ISOBOX_CACHE_DIR/file
+      ;;
+    read-only)
+      mkdir -m 700 "$ISOBOX_CACHE_DIR/aot"
+      mount --bind -o ro "$ISOBOX_CACHE_DIR" "$ISOBOX_CACHE_DIR" || skip "no read-only bind mount"
+      ;;
+    esac
+    for tier in auto aot; do
+      wasm_bundle
+      args /probe.wasm hello
+      cfg ".annotations[\"isobox.wasm/tier\"] = \"$tier\""
+      run_container_debug
+      expect_ok
+      expect_eq "$OUT" "hello from wasm" "output ($kind cache, tier $tier)"
+      [[ $tier == aot ]] && want="tier aot \(compiled\)" || want="tier interp"
+      expect_match "$ERR" "wasm: $want" "$kind cache, tier $tier"
+      local warnings
+      warnings=$(grep -c '^isobox: warning: ' <<<"$ERR" || true)
+      if [[ $kind == read-only && $tier == auto ]]; then
+        expect_eq "$warnings" 0 "warnings ($kind cache, tier $tier: an empty cache)"
+      else
+        expect_eq "$warnings" 1 "warnings ($kind cache, tier $tier): $ERR"
+      fi
+      expect_nothing_left "$CID"
+    done
+    [[ $kind != not-a-directory ]] || continue
+    [[ -z $(ls -A "$ISOBOX_CACHE_DIR/aot" 2>/dev/null) ]] || fail "$kind cache: an entry was stored"
+  done
+  drop_code_caches
+}
