@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cstdint>
 #include <sstream>
 
 #include "common/log.hpp"
@@ -58,7 +59,12 @@ std::optional<UniqueFd> open_module(int root_fd, const Process &p) {
   return std::nullopt;
 }
 
-Result<std::vector<uint8_t>> read_all(int fd) {
+/// The most of a container's module the runtime reads into its own memory (a file in the image,
+/// so of any size): larger modules run interpreted, or fail `create` with tier aot.
+constexpr size_t kMaxModuleBytes = size_t{512} << 20;
+
+/// The file's bytes; nullopt when it holds more than `max`.
+Result<std::optional<std::vector<uint8_t>>> read_all(int fd, size_t max = SIZE_MAX) {
   std::vector<uint8_t> bytes;
   uint8_t buf[65536];
   for (;;) {
@@ -69,6 +75,8 @@ Result<std::vector<uint8_t>> read_all(int fd) {
       return sys_error("read module");
     if (n == 0)
       return bytes;
+    if (bytes.size() + static_cast<size_t>(n) > max)
+      return std::nullopt;
     bytes.insert(bytes.end(), buf, buf + n);
   }
 }
@@ -142,7 +150,7 @@ Result<void> request_wasm_code(const Spec &spec, const std::string &root, SyncCh
     if (!answer.fd)
       return make_error("the runtime sent no compiled code");
     ::lseek(answer.fd.get(), 0, SEEK_SET);
-    code.object = ISOBOX_TRY(read_all(answer.fd.get()));
+    code.object = std::move(*ISOBOX_TRY(read_all(answer.fd.get())));
   }
   log::debug("wasm: container code: tier {} ({})", wasm::to_string(code.tier), origin);
   g_prefetched = Prefetched{std::move(sha), std::move(code)};
@@ -154,9 +162,15 @@ Result<void> serve_wasm_code(const Spec &spec, SyncChannel &channel, UniqueFd mo
   struct stat st {};
   if (!module || ::fstat(module.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return make_error("wasm: the container's module is not a regular file");
-  const auto bytes = ISOBOX_TRY(read_all(module.get()));
-  module.reset();
   const std::string name = spec.process && !spec.process->args.empty() ? spec.process->args[0] : "";
+  const auto read = ISOBOX_TRY(read_all(module.get(), kMaxModuleBytes));
+  if (!read && tier == wasm::Tier::Aot)
+    return make_error("{}: larger than the {} MiB the runtime compiles", name,
+                      kMaxModuleBytes >> 20);
+  if (!read)
+    log::debug("wasm: {}: larger than {} MiB: interpreted", name, kMaxModuleBytes >> 20);
+  const std::vector<uint8_t> bytes = read ? std::move(*read) : std::vector<uint8_t>{};
+  module.reset();
   wasm::embed::CodeChoice code;
   if (classify_header(bytes) == WasmHeader::CoreModule) {
     wasm::embed::CacheOptions cache;
