@@ -509,6 +509,15 @@ test_wasm_exec_tier() {
   exec_debug /other.wasm exit 7 # not cached: compiled (and stored) for the exec
   expect_rc 7
   expect_match "$ERR" "wasm: tier aot \(compiled\)" "exec, tier aot, module not cached"
+  # The exec's compilation is bounded as create's: over its time, one line, the container runs on.
+  huge_module "$BUNDLE/rootfs/huge.wasm"
+  RC=0
+  ISOBOX_COMPILE_TIMEOUT=300ms rt exec "$CID" /huge.wasm >/dev/null 2>"$WORK/err" || RC=$?
+  ((RC != 0)) || fail "exec of a module over its compile time bound succeeded"
+  expect_match "$(cat "$WORK/err")" \
+    '^isobox: exec: /huge.wasm: compilation exceeded its time bound of 300 ms \(killed\)$' "exec, bound"
+  expect_eq "$(wc -l <"$WORK/err")" 1 "lines of the exec's error"
+  expect_eq "$(state_field status)" running "status after the failed exec"
   stop_and_delete
   wasm_bundle # no annotation: auto
   args /probe.wasm spin
