@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <fstream>
 #include <iterator>
 
@@ -63,6 +65,22 @@ Result<CodeChoice> request_code(RunRequest &req) {
   if (code.validated && !req.validated)
     req.validated = code.validated;
   return code;
+}
+
+/// Whether request_code may run the compiler (explicit aot on a module, not a ready object).
+bool may_compile(const RunRequest &req) {
+  return !req.code && req.tier == Tier::Aot && !req.bytes.empty() && !aot::is_artifact(req.bytes);
+}
+
+/// What is left of a `timeout_ms` budget that began at `started` (at least 1 ms: the watchdog
+/// then fires at once).
+uint64_t remaining_ms(uint64_t timeout_ms, std::chrono::steady_clock::time_point started) {
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
+  return spent >= 0 && static_cast<uint64_t>(spent) < timeout_ms
+             ? timeout_ms - static_cast<uint64_t>(spent)
+             : 1;
 }
 
 /// A socket among the host's stdio (inetd-style activation): the guest may sock_recv/sock_send.
@@ -143,7 +161,18 @@ Result<int> run_module(RunRequest req) {
   std::atomic<bool> interrupt{false}; // without a watchdog, no flag: the guest runs unmetered
   if (req.limits.timeout_ms)
     req.limits.store.interrupt = &interrupt;
-  const CodeChoice code = ISOBOX_TRY(request_code(req));
+  // --timeout counts from here. A compilation (`--tier aot` on a cache miss) cannot see the
+  // interrupt flag, so a watchdog of its own ends a slow one after the grace period; it is joined
+  // before Landlock, which confines only the calling thread and threads started after it.
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<CodeChoice> chosen;
+  {
+    std::optional<Watchdog> compile_watchdog;
+    if (req.limits.timeout_ms && may_compile(req))
+      compile_watchdog.emplace(interrupt, *req.limits.timeout_ms, [&stdio] { stdio.restore(); });
+    chosen = ISOBOX_TRY(request_code(req));
+  }
+  const CodeChoice &code = *chosen;
   log::debug("wasm: tier {}{}", to_string(code.tier),
              code.origin.empty() ? "" : " (" + code.origin + ")");
   auto engine = ISOBOX_TRY(make_engine(EngineOptions{
@@ -155,7 +184,8 @@ Result<int> run_module(RunRequest req) {
   log::phase("wasm: WASI set up, Landlock");
   std::optional<Watchdog> watchdog;
   if (req.limits.timeout_ms)
-    watchdog.emplace(interrupt, *req.limits.timeout_ms, [&stdio] { stdio.restore(); });
+    watchdog.emplace(interrupt, remaining_ms(*req.limits.timeout_ms, started),
+                     [&stdio] { stdio.restore(); });
   for (const auto &[name, addr] : wasi::add_wasi_functions(engine->store(), *wasi))
     engine->define(wasi::kModuleName, name, ExternVal{ExternKind::Func, addr});
   auto id = load(*engine, req, req.limits.store.interrupt, code.object);
