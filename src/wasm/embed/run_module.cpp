@@ -6,9 +6,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <optional>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "common/log.hpp"
 #include "common/parse_number.hpp"
