@@ -84,6 +84,11 @@ constexpr const char *kFuel = R"((module
         (local.set 1 (i32.add (local.get 1) (call $leaf)))
         (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
       (local.get 1))
+    (func (export "calls_then_loop") (param i32) (result i32) (local i32)
+      (local.set 1 (call $leaf))
+      (if (local.get 0) (then (local.set 1 (i32.add (local.get 1) (call $leaf)))))
+      (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 1))
     (func (export "dead_code") (result i32)
       (return (i32.const 1))
       (loop (br 0)) (drop (i32.const 2)) (drop (i32.const 3)))))";
@@ -105,6 +110,10 @@ TEST_P(TierLimits, FuelIsChargedAsTheInterpreterCharges) {
   // A loop calling a function: 1 outside the loop, 9 per iteration, 1 per leaf call (the aot
   // tier keeps the loop's fuel in a register and hands it to the callee at each call).
   EXPECT_EQ(used("loop_calls", 10), 1u + 10u * 9u + 10u * 1u);
+  // Calls before the first loop: 9 outside the loop, 5 per iteration, 1 per leaf call (the
+  // aot tier reads the body once, so the register-held fuel begins at the loop and the calls
+  // already emitted must still hand it over).
+  EXPECT_EQ(used("calls_then_loop", 3), 9u + 3u * 5u + 2u * 1u);
   // Dead code is charged too (the interpreter counts it), a dead loop's body not: 2 + 4.
   const uint64_t before = fuel_left();
   EXPECT_EQ(bits("dead_code"), 1u);

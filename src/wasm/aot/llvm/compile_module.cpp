@@ -14,6 +14,7 @@
 #include <llvm/TargetParser/SubtargetFeature.h>
 
 #include "wasm/aot/llvm/translate.hpp"
+#include "wasm/validator/func_validator.hpp"
 
 namespace isobox::wasm::aot {
 
@@ -218,17 +219,18 @@ void collect_types(ModuleEnv &env) {
   env.has_memory = env.has_memory || !m.memories.empty();
 }
 
-bool translate(ModuleEnv &env, std::string &error) {
+/// One pass of the function validator over every body drives the emitter; the module was
+/// validated already, so only what the emitter cannot translate fails.
+bool translate(const ValidatedModule &module, ModuleEnv &env, std::string &error) {
   collect_types(env);
   declare_functions(env);
-  for (uint32_t i = env.wm.imported_funcs; i < env.func_types.size(); ++i) {
-    FuncTranslator t(env, i);
-    if (std::string e = t.run(); !e.empty()) {
-      error = "function " + std::to_string(i) + ": " + e;
-      return false;
-    }
-    add_entry_wrapper(env, i);
+  LlvmEmitter emitter(env);
+  if (auto done = validation::validate_bodies(module, emitter, nullptr); !done) {
+    error = done.error().message;
+    return false;
   }
+  for (uint32_t i = env.wm.imported_funcs; i < env.func_types.size(); ++i)
+    add_entry_wrapper(env, i);
   for (uint32_t t = 0; t < env.wm.types.size(); ++t)
     add_call_thunk(env, t);
   std::string verify;
@@ -256,16 +258,11 @@ isobox_aot_compile_v2(const isobox::wasm::ValidatedModule *module,
   llvm::Module mod("wasm", ll);
   mod.setDataLayout(tm->createDataLayout());
   mod.setTargetTriple(tm->getTargetTriple().str());
-  auto plan = ControlPlan::of(*module); // the validator's view of every body's constructs
-  if (!plan) {
-    out->error = plan.error().message;
-    return false;
-  }
-  ModuleEnv env{.ll = ll, .mod = mod, .wm = module->module, .plan = &*plan};
+  ModuleEnv env{.ll = ll, .mod = mod, .wm = module->module};
   env.interruptible = options->interruptible;
   env.metered = options->metered;
   env.count_depth = options->count_depth;
-  if (!translate(env, out->error))
+  if (!translate(*module, env, out->error))
     return false;
   optimize(mod, *tm, options->opt_level);
   llvm::SmallVector<char, 0> buffer;

@@ -1,5 +1,6 @@
-// FuncTranslator: variables, memory, bulk operations and numeric operators as LLVM IR, with
-// the spec's traps made explicit (division, conversion) or left to the guard pages (memory).
+// LlvmEmitter: the value events (variables, memory, tables, bulk operations, numeric operators)
+// as LLVM IR, with the spec's traps made explicit (division, conversion) or left to the guard
+// pages (memory).
 #include <cmath>
 
 #include <llvm/IR/Intrinsics.h>
@@ -14,11 +15,78 @@ bool in_range(Opcode op, Opcode first, Opcode last) {
          static_cast<unsigned>(op) <= static_cast<unsigned>(last);
 }
 
+bool has_result(Opcode op) {
+  switch (op) {
+  case Opcode::GlobalSet:
+  case Opcode::TableSet:
+  case Opcode::TableInit:
+  case Opcode::TableCopy:
+  case Opcode::TableFill:
+  case Opcode::ElemDrop:
+  case Opcode::MemoryInit:
+  case Opcode::MemoryCopy:
+  case Opcode::MemoryFill:
+  case Opcode::DataDrop: return false;
+  default: return !in_range(op, Opcode::I32Store, Opcode::I64Store32);
+  }
+}
+
 } // namespace
 
-bool FuncTranslator::variable_op(const Instr &in) {
+void LlvmEmitter::numeric_op(const Instr &in, std::span<const Operand> args) {
+  if (failed())
+    return;
+  operands(args.size(), 1);
+  if (!numeric(in))
+    fail(std::string("unsupported operator ") + std::string(opcode_info(in.op).name));
+  check_height();
+}
+
+void LlvmEmitter::memory_op(const Instr &in, std::span<const Operand> args) {
+  if (failed())
+    return;
+  operands(args.size(), has_result(in.op) ? 1 : 0);
+  if (!load_store(in) && !bulk_op(in))
+    fail(std::string("unsupported operator ") + std::string(opcode_info(in.op).name));
+  check_height();
+}
+
+void LlvmEmitter::table_op(const Instr &in, std::span<const Operand> args) {
+  if (failed())
+    return;
+  operands(args.size(), has_result(in.op) ? 1 : 0);
+  if (!variable_op(in) && !bulk_op(in))
+    fail(std::string("unsupported operator ") + std::string(opcode_info(in.op).name));
+  check_height();
+}
+
+void LlvmEmitter::value_op(const Instr &in, std::span<const Operand> args) {
+  if (failed())
+    return;
+  operands(args.size(), has_result(in.op) ? 1 : 0);
+  if (!variable_op(in) && !numeric(in))
+    fail(std::string("unsupported operator ") + std::string(opcode_info(in.op).name));
+  check_height();
+}
+
+/// local.get: the local's value now (a later local.set does not change it).
+void LlvmEmitter::local_get(uint32_t idx) {
+  if (failed() || !m_s->live())
+    return;
+  operands(0, 1);
+  push(m_b.CreateLoad(m_locals[idx]->getAllocatedType(), m_locals[idx]));
+}
+
+/// local.set and local.tee (whose result, pushed after this event, is the value left in place).
+void LlvmEmitter::local_set(uint32_t idx, const Operand &) {
+  if (failed() || !m_s->live())
+    return;
+  operands(1, 0);
+  m_b.CreateStore(pop(), m_locals[idx]);
+}
+
+bool LlvmEmitter::variable_op(const Instr &in) {
   switch (in.op) {
-  case Opcode::Drop: pop(); return true;
   case Opcode::Select:
   case Opcode::SelectT: {
     llvm::Value *cond = m_b.CreateICmpNE(pop(), i32(0));
@@ -26,11 +94,6 @@ bool FuncTranslator::variable_op(const Instr &in) {
     push(m_b.CreateSelect(cond, v1, v2));
     return true;
   }
-  case Opcode::LocalGet:
-    push(m_b.CreateLoad(m_locals[in.a]->getAllocatedType(), m_locals[in.a]));
-    return true;
-  case Opcode::LocalSet: m_b.CreateStore(pop(), m_locals[in.a]); return true;
-  case Opcode::LocalTee: m_b.CreateStore(m_stack.back(), m_locals[in.a]); return true;
   case Opcode::GlobalGet:
   case Opcode::GlobalSet: {
     auto *slot = m_b.CreateConstInBoundsGEP1_64(m_env.ptr(), m_globals, in.a);
@@ -70,7 +133,7 @@ bool FuncTranslator::variable_op(const Instr &in) {
   }
 }
 
-llvm::Value *FuncTranslator::address(llvm::Value *index, uint64_t offset) {
+llvm::Value *LlvmEmitter::address(llvm::Value *index, uint64_t offset) {
   llvm::Value *off = m_b.CreateZExt(index, m_b.getInt64Ty());
   if (offset != 0)
     off = m_b.CreateAdd(off, m_b.getInt64(offset), "", /*HasNUW=*/true);
@@ -83,7 +146,7 @@ llvm::Value *FuncTranslator::address(llvm::Value *index, uint64_t offset) {
 /// up unused (a compare it folds, a local never read again), and the trap with it; and it deletes
 /// a store overwritten later, though a faulting access between the two makes the first one
 /// observable (tests/diff/regressions/dead_loads.wat, dead_store.wat).
-bool FuncTranslator::memory_op(const Instr &in, bool /*dropped*/) {
+bool LlvmEmitter::load_store(const Instr &in) {
   const Opcode op = in.op;
   if (op == Opcode::MemorySize) {
     push(call("isobox_aot_memory_size", m_b.getInt32Ty(), {m_ctx}));
@@ -130,7 +193,7 @@ bool FuncTranslator::memory_op(const Instr &in, bool /*dropped*/) {
   return true;
 }
 
-bool FuncTranslator::bulk_op(const Instr &in) {
+bool LlvmEmitter::bulk_op(const Instr &in) {
   auto *i32t = m_b.getInt32Ty();
   auto *vt = m_b.getVoidTy();
   switch (in.op) {
@@ -176,7 +239,7 @@ bool FuncTranslator::bulk_op(const Instr &in) {
   }
 }
 
-bool FuncTranslator::numeric(const Instr &in) {
+bool LlvmEmitter::numeric(const Instr &in) {
   const Opcode op = in.op;
   switch (op) {
   case Opcode::I32Const: push(i32(in.c)); return true;
@@ -235,7 +298,7 @@ bool FuncTranslator::numeric(const Instr &in) {
   return float_op(op) || conversion(op);
 }
 
-bool FuncTranslator::int_binary(Opcode op, llvm::Value *a, llvm::Value *c) {
+bool LlvmEmitter::int_binary(Opcode op, llvm::Value *a, llvm::Value *c) {
   const auto name = opcode_info(op).name.substr(4); // after "i32." / "i64."
   const unsigned bits = a->getType()->getIntegerBitWidth();
   llvm::Value *amount = m_b.CreateAnd(c, llvm::ConstantInt::get(a->getType(), bits - 1));
@@ -268,7 +331,7 @@ bool FuncTranslator::int_binary(Opcode op, llvm::Value *a, llvm::Value *c) {
   return true;
 }
 
-llvm::Value *FuncTranslator::div_rem(Opcode op, llvm::Value *a, llvm::Value *c) {
+llvm::Value *LlvmEmitter::div_rem(Opcode op, llvm::Value *a, llvm::Value *c) {
   const auto name = opcode_info(op).name.substr(4);
   llvm::Type *t = a->getType();
   auto *zero = llvm::ConstantInt::get(t, 0);
@@ -288,7 +351,7 @@ llvm::Value *FuncTranslator::div_rem(Opcode op, llvm::Value *a, llvm::Value *c) 
   return m_b.CreateSRem(a, m_b.CreateSelect(overflow, llvm::ConstantInt::get(t, 1), c));
 }
 
-bool FuncTranslator::float_op(Opcode op) {
+bool LlvmEmitter::float_op(Opcode op) {
   if (!in_range(op, Opcode::F32Abs, Opcode::F32Copysign) &&
       !in_range(op, Opcode::F64Abs, Opcode::F64Copysign))
     return false;
@@ -331,7 +394,7 @@ bool FuncTranslator::float_op(Opcode op) {
 }
 
 /// A NaN with its quiet bit set (sign and payload kept), any other value unchanged.
-llvm::Value *FuncTranslator::quiet_nan(llvm::Value *v) {
+llvm::Value *LlvmEmitter::quiet_nan(llvm::Value *v) {
   llvm::Type *t = v->getType();
   const unsigned bits = t->getPrimitiveSizeInBits();
   auto *it = llvm::IntegerType::get(m_env.ll, bits);
@@ -343,7 +406,7 @@ llvm::Value *FuncTranslator::quiet_nan(llvm::Value *v) {
 
 /// Trapping float -> int: NaN is "invalid conversion to integer"; a truncated value outside the
 /// target range is "integer overflow" (the bounds are powers of two, exact in both float types).
-llvm::Value *FuncTranslator::checked_trunc(llvm::Value *v, llvm::Type *to, bool is_signed) {
+llvm::Value *LlvmEmitter::checked_trunc(llvm::Value *v, llvm::Type *to, bool is_signed) {
   trap_if(m_b.CreateFCmpUNO(v, v), TrapCode::InvalidConversion);
   llvm::Value *t = m_b.CreateUnaryIntrinsic(llvm::Intrinsic::trunc, v);
   const unsigned bits = to->getIntegerBitWidth();
@@ -357,7 +420,7 @@ llvm::Value *FuncTranslator::checked_trunc(llvm::Value *v, llvm::Type *to, bool 
   return is_signed ? m_b.CreateFPToSI(t, to) : m_b.CreateFPToUI(t, to);
 }
 
-bool FuncTranslator::conversion(Opcode op) {
+bool LlvmEmitter::conversion(Opcode op) {
   const OpcodeInfo &info = opcode_info(op);
   auto type_of = [&](SigType s) -> llvm::Type * {
     switch (s) {
