@@ -47,10 +47,19 @@ cat >"$tmp/names.wat" <<'WAT'
 WAT
 "$wat2wasm" --debug-names "$tmp/names.wat" -o "$tmp/named.wasm"
 "$wat2wasm" "$tmp/names.wat" -o "$tmp/unnamed.wasm"
+# In every tier built: compiled code names the same function (from its symbols, also when cached).
+tiers=(interp)
+"$isobox" wasm run --tier aot --cache-dir "$tmp/cache" "$tmp/add.wasm" --invoke add 1 2 \
+  >/dev/null 2>&1 && tiers+=(aot)
 expect_trap() { # MODULE EXPORT LINE
-  local rc=0
-  "$isobox" wasm run "$1" --invoke "$2" 0 2>"$tmp/err" || rc=$?
-  ((rc == 134)) && [[ "$(cat "$tmp/err")" == "$3" ]] || fail "trap in $1 $2: exit $rc, '$(cat "$tmp/err")'"
+  local rc tier
+  for tier in "${tiers[@]}"; do
+    rc=0
+    "$isobox" wasm run --tier "$tier" --cache-dir "$tmp/cache" "$1" --invoke "$2" 0 2>"$tmp/err" ||
+      rc=$?
+    ((rc == 134)) && [[ "$(cat "$tmp/err")" == "$3" ]] ||
+      fail "trap in $1 $2 ($tier): exit $rc, '$(cat "$tmp/err")'"
+  done
 }
 expect_trap "$tmp/named.wasm" outer "isobox: trap: integer divide by zero (in function inner)"
 expect_trap "$tmp/unnamed.wasm" outer "isobox: trap: integer divide by zero (in function #0)"

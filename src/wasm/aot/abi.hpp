@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace isobox::wasm {
@@ -31,6 +33,7 @@ struct AotContext {
   Store *store = nullptr;
   ModuleInstance *inst = nullptr;
   struct Linkage *linkage = nullptr;
+  uintptr_t pending_site = 0; ///< where the call_indirect through a thunk was made (trap names)
   std::vector<uint64_t *> global_cells;
   std::vector<void *> thunks; ///< isobox_tT of each type index
 };
@@ -72,6 +75,31 @@ inline std::string entry_symbol(uint32_t index) { return "isobox_e" + std::to_st
 /// A generic thunk per type index: `R(AotContext *, depth, params...)` calling ctx->pending_addr.
 inline std::string thunk_symbol(uint32_t type) { return "isobox_t" + std::to_string(type); }
 
+/// What a code symbol of the object is: a Wasm function (`isobox_f<I>`, also with a `.suffix`
+/// LLVM may add to a clone), an entry wrapper (`isobox_e<I>`) or a call thunk (`isobox_t<T>`).
+/// The loader keeps these symbols' ranges; a trap's code address names its function by them.
+enum class CodeKind : uint8_t { Func, Entry, Thunk };
+struct CodeSymbol {
+  CodeKind kind;
+  uint32_t index; ///< function index (imports first), or type index for a thunk
+};
+inline std::optional<CodeSymbol> parse_code_symbol(std::string_view name) {
+  if (name.size() < 9 || !name.starts_with("isobox_"))
+    return std::nullopt;
+  const char k = name[7];
+  CodeSymbol sym{k == 'f' ? CodeKind::Func : k == 'e' ? CodeKind::Entry : CodeKind::Thunk, 0};
+  if (k != 'f' && k != 'e' && k != 't')
+    return std::nullopt;
+  size_t i = 8;
+  uint64_t v = 0;
+  for (; i < name.size() && name[i] >= '0' && name[i] <= '9' && v <= 0xffffffffu; ++i)
+    v = v * 10 + static_cast<uint64_t>(name[i] - '0');
+  if (i == 8 || v > 0xffffffffu || (i < name.size() && name[i] != '.'))
+    return std::nullopt;
+  sym.index = static_cast<uint32_t>(v);
+  return sym;
+}
+
 /// What the compiler plug-in returns: an ELF relocatable object, or an error.
 struct CompileOutput {
   std::vector<uint8_t> object;
@@ -102,6 +130,10 @@ inline constexpr const char *kCompileSymbol = "isobox_aot_compile_v2";
 // Runtime helpers called by compiled code (defined in aot/helpers.cpp). `cells` are 64-bit.
 extern "C" {
 [[noreturn]] void isobox_aot_trap(isobox::wasm::aot::AotContext *ctx, uint32_t code);
+/// A trap in a function's prologue (stack, depth, interrupt, fuel); `caller` is the function's
+/// return address (in its caller, or in an entry wrapper when entered from the runtime).
+[[noreturn]] void isobox_aot_trap_entry(isobox::wasm::aot::AotContext *ctx, uint32_t code,
+                                        const void *caller);
 void isobox_aot_call_import(isobox::wasm::aot::AotContext *ctx, uint32_t func, uint64_t *cells);
 void isobox_aot_call_pending(isobox::wasm::aot::AotContext *ctx, uint32_t type, uint64_t *cells);
 struct IsoboxAotCallee {

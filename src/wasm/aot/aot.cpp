@@ -64,6 +64,7 @@ void *resolve_symbol(std::string_view name) {
   if (name == #fn)                                                                                 \
     return reinterpret_cast<void *>(static_cast<type>(&::fn));
   ISOBOX_AOT_SYM(isobox_aot_trap)
+  ISOBOX_AOT_SYM(isobox_aot_trap_entry)
   ISOBOX_AOT_SYM(isobox_aot_call_import)
   ISOBOX_AOT_SYM(isobox_aot_call_pending)
   ISOBOX_AOT_SYM(isobox_aot_resolve_indirect)

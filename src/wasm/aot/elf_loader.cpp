@@ -129,6 +129,9 @@ Result<void> Loader::resolve_symbols(LoadedObject &obj) {
     m_sym_addr[i] = reinterpret_cast<uint64_t>(m_base + m_layout.offset[s.st_shndx]) + s.st_value;
     if (ELF64_ST_BIND(s.st_info) == STB_GLOBAL && ELF64_ST_TYPE(s.st_info) == STT_FUNC)
       obj.m_symbols[name] = reinterpret_cast<void *>(m_sym_addr[i]);
+    if (ELF64_ST_TYPE(s.st_info) == STT_FUNC && s.st_size > 0)
+      if (auto sym = parse_code_symbol(name))
+        obj.m_code_ranges.push_back({m_sym_addr[i], m_sym_addr[i] + s.st_size, *sym});
   }
   return {};
 }
@@ -241,7 +244,7 @@ LoadedObject::~LoadedObject() {
 
 LoadedObject::LoadedObject(LoadedObject &&o) noexcept
     : m_base(std::exchange(o.m_base, nullptr)), m_size(o.m_size), m_code_size(o.m_code_size),
-      m_symbols(std::move(o.m_symbols)) {}
+      m_symbols(std::move(o.m_symbols)), m_code_ranges(std::move(o.m_code_ranges)) {}
 
 LoadedObject &LoadedObject::operator=(LoadedObject &&o) noexcept {
   if (this != &o) {
@@ -251,6 +254,7 @@ LoadedObject &LoadedObject::operator=(LoadedObject &&o) noexcept {
     m_size = o.m_size;
     m_code_size = o.m_code_size;
     m_symbols = std::move(o.m_symbols);
+    m_code_ranges = std::move(o.m_code_ranges);
   }
   return *this;
 }
@@ -258,6 +262,13 @@ LoadedObject &LoadedObject::operator=(LoadedObject &&o) noexcept {
 void *LoadedObject::symbol(const std::string &name) const {
   auto it = m_symbols.find(name);
   return it == m_symbols.end() ? nullptr : it->second;
+}
+
+const LoadedObject::CodeRange *LoadedObject::code_at(uintptr_t pc) const {
+  for (const CodeRange &r : m_code_ranges) // a trap's lookup, rare: no index kept
+    if (pc >= r.begin && pc < r.end)
+      return &r;
+  return nullptr;
 }
 
 Result<LoadedObject> load_object(std::span<const uint8_t> elf, const SymbolResolver &resolve) {

@@ -9,8 +9,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/error.hpp"
+#include "wasm/aot/abi.hpp"
 
 namespace isobox::wasm::aot {
 
@@ -33,6 +35,13 @@ public:
 
   /// Address of a defined global symbol, or null.
   void *symbol(const std::string &name) const;
+  /// The code symbol (abi.hpp: a function, an entry wrapper or a thunk) whose code holds `pc`,
+  /// from the object's symbol table (local symbols too); null if none does.
+  struct CodeRange {
+    uintptr_t begin, end;
+    CodeSymbol sym;
+  };
+  const CodeRange *code_at(uintptr_t pc) const;
   /// The executable range [code_begin, code_end).
   uintptr_t code_begin() const { return reinterpret_cast<uintptr_t>(m_base); }
   uintptr_t code_end() const { return code_begin() + m_code_size; }
@@ -44,6 +53,7 @@ private:
   size_t m_size = 0;
   size_t m_code_size = 0;
   std::unordered_map<std::string, void *> m_symbols;
+  std::vector<CodeRange> m_code_ranges;
 };
 
 /// Loads an ET_REL x86-64 object. Errors name what is malformed or unsupported (a relocation

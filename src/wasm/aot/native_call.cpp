@@ -1,6 +1,8 @@
 // Invoke boundary, trap unwinding and the guard-page fault handler of compiled code.
 #include "wasm/aot/native_call.hpp"
 
+#include "wasm/aot/trap_site.hpp"
+
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -12,6 +14,7 @@
 #include <atomic>
 #include <csetjmp>
 #include <mutex>
+#include <utility>
 
 namespace isobox::wasm::aot {
 namespace {
@@ -20,7 +23,15 @@ struct Boundary {
   sigjmp_buf jmp;
   TrapCode code = TrapCode::Unreachable;
   std::optional<Trap> host_trap; ///< a trap from a host function (or proc_exit)
+  TrapSite site;                 ///< where in compiled code, to name the function
+  uintptr_t outer_call = 0;      ///< see enter_outer_call
 };
+
+/// A return address as a code address inside the call instruction: a call to a noreturn helper
+/// may be a function's last instruction, its return address the next function's first byte.
+uintptr_t in_call(const void *return_address) {
+  return return_address ? reinterpret_cast<uintptr_t>(return_address) - 1 : 0;
+}
 
 thread_local Boundary *t_boundary = nullptr;
 thread_local uintptr_t t_stack_limit = 0;
@@ -74,6 +85,7 @@ void on_fault(int sig, siginfo_t *info, void *uctx) {
   const bool overflow = is_stack_overflow(reinterpret_cast<uintptr_t>(info->si_addr), sp);
   if (t_boundary != nullptr && is_compiled_code(pc)) {
     t_boundary->code = overflow ? TrapCode::StackExhausted : TrapCode::MemOob;
+    t_boundary->site = TrapSite{.pc = pc};
     siglongjmp(t_boundary->jmp, 1);
   }
   if (t_boundary != nullptr && overflow)
@@ -193,19 +205,37 @@ std::expected<void, Trap> run_native(AotContext *ctx, void (*entry)(AotContext *
   if (ctx->depth_in_use)
     *ctx->depth_in_use = saved_depth;
   if (b.host_trap)
-    return std::unexpected(std::move(*b.host_trap));
-  return std::unexpected(Trap{trap_message(b.code), std::nullopt});
+    return std::unexpected(locate(std::move(*b.host_trap), b.site, ctx->linkage));
+  return std::unexpected(locate(Trap{trap_message(b.code), std::nullopt}, b.site, ctx->linkage));
 }
 
-void raise_trap(Trap &&trap) {
+void raise_trap(Trap &&trap, const void *return_address) {
   t_boundary->host_trap = std::move(trap);
+  t_boundary->site = TrapSite{.pc = in_call(return_address)};
   siglongjmp(t_boundary->jmp, 1);
 }
 
-void raise_trap(TrapCode code) {
+void raise_trap(TrapCode code, const void *return_address) {
   t_boundary->code = code;
+  t_boundary->site = TrapSite{.pc = in_call(return_address)};
   siglongjmp(t_boundary->jmp, 1);
 }
+
+void raise_entry_trap(TrapCode code, const void *return_address, const void *caller) {
+  t_boundary->code = code;
+  t_boundary->site = TrapSite{.pc = in_call(return_address),
+                              .caller = in_call(caller),
+                              .outer_call = t_boundary->outer_call,
+                              .prologue = true,
+                              .code = code};
+  siglongjmp(t_boundary->jmp, 1);
+}
+
+uintptr_t enter_outer_call(const void *return_address) {
+  return std::exchange(t_boundary->outer_call, in_call(return_address));
+}
+
+void leave_outer_call(uintptr_t previous) { t_boundary->outer_call = previous; }
 
 const char *trap_message(TrapCode code) {
   switch (code) {

@@ -199,6 +199,9 @@ void declare_functions(ModuleEnv &env) {
     // No libcalls (memset/memcpy) made from guest loops: a fault there would not be ours.
     f->addFnAttr("no-builtins");
     f->addFnAttr(llvm::Attribute::NoUnwind);
+    // A trap names the function its code address belongs to (the loaded object's symbols), so
+    // no function's code may end up inside another's.
+    f->addFnAttr(llvm::Attribute::NoInline);
     env.funcs[i] = f;
   }
 }
@@ -219,6 +222,19 @@ void collect_types(ModuleEnv &env) {
   env.has_memory = env.has_memory || !m.memories.empty();
 }
 
+/// Calls to the runtime's helpers and from entry wrappers are never tail calls: a trap names its
+/// function by the return address of the helper that raised it (or, in a prologue, by the
+/// function's own), which a tail call would take from a frame that is gone.
+void keep_frames_at_calls(llvm::Module &mod) {
+  for (llvm::Function &f : mod)
+    for (llvm::BasicBlock &bb : f)
+      for (llvm::Instruction &in : bb)
+        if (auto *call = llvm::dyn_cast<llvm::CallInst>(&in))
+          if (const llvm::Function *callee = call->getCalledFunction();
+              callee != nullptr && callee->getName().starts_with("isobox_"))
+            call->setTailCallKind(llvm::CallInst::TCK_NoTail);
+}
+
 /// One pass of the function validator over every body drives the emitter; the module was
 /// validated already, so only what the emitter cannot translate fails.
 bool translate(const ValidatedModule &module, ModuleEnv &env, std::string &error) {
@@ -233,6 +249,7 @@ bool translate(const ValidatedModule &module, ModuleEnv &env, std::string &error
     add_entry_wrapper(env, i);
   for (uint32_t t = 0; t < env.wm.types.size(); ++t)
     add_call_thunk(env, t);
+  keep_frames_at_calls(env.mod);
   std::string verify;
   llvm::raw_string_ostream os(verify);
   if (llvm::verifyModule(env.mod, &os)) {

@@ -152,6 +152,7 @@ private:
   size_t m_top = 0;
   std::vector<Ctl> m_ctl;
   std::string m_error;
+  bool m_in_prologue = false; ///< traps pass the return address (trap_if)
 
   /// Fuel of the function body and of each open loop's iteration: the interpreter's cost, from
   /// the validator's FuncState::instr_count (every instruction but block, loop, else, end and

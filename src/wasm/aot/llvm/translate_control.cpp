@@ -66,11 +66,15 @@ void LlvmEmitter::emit_prologue() {
   auto *limit = m_b.CreateLoad(
       m_b.getInt64Ty(), m_b.CreateConstInBoundsGEP1_64(m_b.getInt8Ty(), m_ctx, kCtxStackLimit));
   auto *sp = m_b.CreatePtrToInt(m_b.CreateStackSave(), m_b.getInt64Ty());
+  // Traps in the prologue tell the runtime who called (a call stack exhausted is the caller's,
+  // as the interpreter reports it; docs/wasm-aot.md "Traps").
+  m_in_prologue = true;
   trap_if(m_b.CreateICmpULT(sp, limit), TrapCode::StackExhausted);
   enter_depth();
   check_interrupt(); // then fuel: the interpreter's order
   m_fuel.emplace_back();
   charge_fuel();
+  m_in_prologue = false;
   const size_t params = m_s->type.params.size();
   llvm::IRBuilder<> ab(entry, entry->begin());
   for (uint32_t i = 0; i < m_s->slot_base; ++i) {
@@ -388,7 +392,12 @@ void LlvmEmitter::trap_if(llvm::Value *cond, TrapCode code) {
   auto *cont = llvm::BasicBlock::Create(m_env.ll, "ok", m_fn);
   m_b.CreateCondBr(cond, trap, cont, llvm::MDBuilder(m_env.ll).createUnlikelyBranchWeights());
   m_b.SetInsertPoint(trap);
-  call("isobox_aot_trap", m_b.getVoidTy(), {m_ctx, i32(static_cast<uint32_t>(code))});
+  if (m_in_prologue)
+    call("isobox_aot_trap_entry", m_b.getVoidTy(),
+         {m_ctx, i32(static_cast<uint32_t>(code)),
+          m_b.CreateIntrinsic(llvm::Intrinsic::returnaddress, {}, {m_b.getInt32(0)})});
+  else
+    call("isobox_aot_trap", m_b.getVoidTy(), {m_ctx, i32(static_cast<uint32_t>(code))});
   m_b.CreateUnreachable();
   m_b.SetInsertPoint(cont);
 }
