@@ -51,7 +51,7 @@ fi
 grep -E "^Done|stat::number_of_executed_units|stat::peak_rss|Slowest unit" "$work/log" | tail -6 || true
 echo "fuzz: clean"
 
-# The differential oracle: each input picks a generator seed; a divergence aborts with the seed.
+# The differential oracle: each input drives the generator's choices (odd lengths also under limits).
 if [[ ! -f "$build/tools/isobox/libisobox_aot_llvm.so" ]]; then
   echo "fuzz: tier diff skipped (no aot plug-in in this build: LLVM 19 not found)"
   exit 0
@@ -61,7 +61,7 @@ if ! "$build/tests/fuzz/wasm_tier_diff_fuzz" -max_total_time="${FUZZ_DIFF_SECOND
   -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/" \
   "$work/diff-corpus" >"$work/diff-log" 2>&1; then
   grep -E "tier_diff_fuzz:|ERROR|SUMMARY|artifact" "$work/diff-log" | head -20
-  echo "fuzz: tier diff FAILED (replay: build/tests/diff/wasm_tier_diff --first SEED --seeds 1 -v)"
+  echo "fuzz: tier diff FAILED (replay: build/tests/diff/wasm_tier_diff --choices ARTIFACT --limits -v)"
   exit 1
 fi
 grep -E "^Done|stat::peak_rss" "$work/diff-log" | tail -2 || true

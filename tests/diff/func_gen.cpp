@@ -16,7 +16,7 @@ bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
 
 } // namespace
 
-FuncGen::FuncGen(std::mt19937_64 &rng, const ModuleShape &shape, uint32_t func)
+FuncGen::FuncGen(Choices &rng, const ModuleShape &shape, uint32_t func)
     : m_rng(rng), m_shape(shape), m_func(func) {
   // Helpers may be called from loops of their callers: few, short loops keep the product small.
   m_max_loops = is_export() ? kLoopDepth : 1;

@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "diff/choices.hpp"
 #include "wasm/runtime/value.hpp"
 
 namespace isobox::diff {
@@ -34,7 +35,7 @@ struct ModuleShape {
 /// returned, put in a global, reinterpreted), so comparisons may be bit-exact.
 class FuncGen {
 public:
-  FuncGen(std::mt19937_64 &rng, const ModuleShape &shape, uint32_t func);
+  FuncGen(Choices &rng, const ModuleShape &shape, uint32_t func);
   /// The code section entry (size, locals, instructions).
   std::vector<uint8_t> body();
 
@@ -92,7 +93,7 @@ private:
   bool expr_i64(int d);
   bool expr_float(wasm::ValType t, int d);
 
-  std::mt19937_64 &m_rng;
+  Choices &m_rng;
   const ModuleShape &m_shape;
   uint32_t m_func;
   std::vector<Local> m_locals;

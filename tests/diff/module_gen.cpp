@@ -50,7 +50,7 @@ std::vector<uint8_t> type_section(const std::vector<FuncType> &types) {
 }
 
 /// Mutable globals, one of each number type plus a second i32, with constant initial values.
-std::vector<uint8_t> global_section(std::mt19937_64 &rng, const ModuleShape &shape) {
+std::vector<uint8_t> global_section(Choices &rng, const ModuleShape &shape) {
   std::vector<uint8_t> out;
   uleb(out, shape.globals.size());
   for (ValType t : shape.globals) {
@@ -68,7 +68,7 @@ std::vector<uint8_t> global_section(std::mt19937_64 &rng, const ModuleShape &sha
 }
 
 /// An active segment at 0 (64 random bytes) and a passive one for memory.init.
-std::vector<uint8_t> data_section(std::mt19937_64 &rng, const ModuleShape &shape) {
+std::vector<uint8_t> data_section(Choices &rng, const ModuleShape &shape) {
   std::vector<uint8_t> out = {0x02, 0x00, 0x41, 0x00, 0x0b, 64};
   for (int i = 0; i < 64; ++i)
     out.push_back(static_cast<uint8_t>(rng()));
@@ -81,7 +81,7 @@ std::vector<uint8_t> data_section(std::mt19937_64 &rng, const ModuleShape &shape
 
 /// Segment 0: the helpers in table 0 from elem_offset (the other slots are null); segment 1
 /// (passive, for table.init): the helpers in a random order.
-std::vector<uint8_t> elem_section(std::mt19937_64 &rng, const ModuleShape &shape) {
+std::vector<uint8_t> elem_section(Choices &rng, const ModuleShape &shape) {
   std::vector<uint8_t> out = {0x02, 0x00, 0x41};
   sleb(out, shape.elem_offset);
   out.push_back(0x0b);
@@ -105,8 +105,8 @@ void add_export(std::vector<uint8_t> &exports, const std::string &name, uint32_t
 }
 
 /// 2-6 exports "f0".. of types 0-3 (0-1 with integer_results), after the helpers.
-std::vector<uint8_t> export_section(std::mt19937_64 &rng, const GenOptions &options,
-                                    ModuleShape &shape, GeneratedModule &gm) {
+std::vector<uint8_t> export_section(Choices &rng, const GenOptions &options, ModuleShape &shape,
+                                    GeneratedModule &gm) {
   const int exported = std::uniform_int_distribution<int>(2, 6)(rng);
   std::vector<uint8_t> exports;
   uleb(exports, static_cast<uint64_t>(exported));
@@ -119,10 +119,7 @@ std::vector<uint8_t> export_section(std::mt19937_64 &rng, const GenOptions &opti
   return exports;
 }
 
-} // namespace
-
-GeneratedModule generate_module(uint64_t seed, const GenOptions &options) {
-  std::mt19937_64 rng(seed);
+GeneratedModule generate(Choices &rng, const GenOptions &options) {
   GeneratedModule gm;
   ModuleShape shape{
       .types = module_types(),
@@ -158,6 +155,18 @@ GeneratedModule generate_module(uint64_t seed, const GenOptions &options) {
   section(gm.bytes, 10, code);
   section(gm.bytes, 11, data_section(rng, shape));
   return gm;
+}
+
+} // namespace
+
+GeneratedModule generate_module(uint64_t seed, const GenOptions &options) {
+  Choices choices(seed);
+  return generate(choices, options);
+}
+
+GeneratedModule generate_module(std::span<const uint8_t> choices, const GenOptions &options) {
+  Choices from_bytes(choices);
+  return generate(from_bytes, options);
 }
 
 } // namespace isobox::diff

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,7 @@ struct GenOptions {
 /// the spec leaves open is canonicalised before it can be observed, so results, memories and
 /// globals can be compared bit for bit.
 GeneratedModule generate_module(uint64_t seed, const GenOptions &options = {});
+/// The same, with the first choices taken from `choices` (a fuzzer's input; diff/choices.hpp).
+GeneratedModule generate_module(std::span<const uint8_t> choices, const GenOptions &options = {});
 
 } // namespace isobox::diff

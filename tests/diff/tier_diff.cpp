@@ -36,8 +36,14 @@ std::string value_text(const wasm::ModuleInstance &inst, const Value &v) {
 }
 
 std::string outcome_text(const wasm::ModuleInstance &inst, const wasm::InvokeResult &r) {
-  if (!r)
-    return "trap: " + r.error().message;
+  if (!r) { // with the function it names, as the trap line does
+    const wasm::Trap &t = r.error();
+    if (t.func_name)
+      return fmt::format("trap: {} (in function {})", t.message, *t.func_name);
+    if (t.func_index)
+      return fmt::format("trap: {} (in function #{})", t.message, *t.func_index);
+    return "trap: " + t.message;
+  }
   std::string out;
   for (const Value &v : *r)
     out += (out.empty() ? "" : " ") + value_text(inst, v);
@@ -74,25 +80,48 @@ void dump_state(wasm::Engine &engine, const wasm::ModuleInstance &inst, Observat
 
 } // namespace
 
-Result<Observation> observe(wasm::Tier tier, std::span<const uint8_t> bytes) {
-  auto engine = ISOBOX_TRY(wasm::make_engine(wasm::EngineOptions{.tier = tier}));
+Result<Observation> observe(wasm::Tier tier, std::span<const uint8_t> bytes,
+                            const RunLimits &limits) {
+  wasm::StoreLimits store_limits{.max_call_depth = limits.max_call_depth};
+  if (limits.fuel)
+    store_limits.fuel = kAmpleFuel;
+  const bool precompiled = tier == wasm::Tier::Aot && !limits.aot_object.empty();
+  auto engine = ISOBOX_TRY(wasm::make_engine(
+      wasm::EngineOptions{.tier = tier, .limits = store_limits, .precompiled = precompiled}));
   Observation obs;
-  auto id = engine->load(bytes);
+  auto id = engine->load(bytes,
+                         wasm::LoadOptions{.aot_object = precompiled ? limits.aot_object
+                                                                     : std::span<const uint8_t>()});
   if (!id) {
     obs.lines.push_back(
         fmt::format("load: {}: {}", wasm::to_string(id.error().kind), id.error().message));
     return obs;
   }
   const wasm::ModuleInstance &inst = engine->instance(*id);
+  size_t position = 0;
   for (const wasm::Export &e : inst.module->module.exports) {
     if (e.kind != wasm::ExternKind::Func)
       continue;
+    if (position > limits.limited)
+      break;
     const uint32_t addr = inst.func_addrs[e.index];
     std::vector<Value> args;
     for (ValType t : engine->store().func_ptr(addr)->type.params)
       args.push_back(wasm::is_ref(t) ? Value::null(t) : Value{t, 0});
-    obs.lines.push_back(
-        fmt::format("call {}: {}", e.name, outcome_text(inst, engine->call(addr, args))));
+    uint64_t *fuel = engine->store().fuel_left();
+    if (fuel)
+      *fuel = position == limits.limited ? *limits.fuel : kAmpleFuel;
+    const uint64_t before = fuel ? *fuel : 0;
+    const wasm::InvokeResult r = engine->call(addr, args);
+    std::string line = fmt::format("call {}: {}", e.name, outcome_text(inst, r));
+    // The fuel left is exact in both tiers except after a trap other than fuel's own: the aot
+    // tier may not have written back a register-held count then (docs/wasm-aot.md "fuel").
+    if (fuel && (r || r.error().message == wasm::trap_text::kFuelExhausted))
+      line += fmt::format(", fuel left {}", *fuel);
+    if (fuel)
+      obs.fuel_used.push_back(before - *fuel);
+    obs.lines.push_back(std::move(line));
+    ++position;
   }
   dump_state(*engine, inst, obs);
   return obs;

@@ -1,6 +1,8 @@
 // wasm_tier_diff: generated modules (or saved module files) run in the interpreter and in the aot
 // tier; every export's results or trap and the final memories, globals and tables must agree.
-//   wasm_tier_diff [--seeds N] [--first S] [--keep DIR] [--write DIR] [-v] [FILE.wasm...]
+// With --limits, each module also runs under fuel budgets and small call depths (limit_diff.hpp).
+//   wasm_tier_diff [--seeds N] [--first S] [--limits] [--choices INPUT...] [--keep DIR]
+//                  [--write DIR] [-v] [FILE.wasm...]
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "diff/limit_diff.hpp"
 #include "diff/module_gen.hpp"
 #include "diff/tier_diff.hpp"
 
@@ -22,11 +25,14 @@ struct Options {
   uint64_t seeds = 200, first = 1;
   std::string keep, write;
   std::vector<std::string> files;
+  std::vector<std::string> choices; ///< fuzzer inputs: each drives the generator (choices.hpp)
   bool verbose = false;
+  bool limits = false;
 };
 
 struct Tally {
   uint64_t modules = 0, divergent = 0, calls = 0, traps = 0, unloadable = 0;
+  LimitTally limited;
 };
 
 /// Counts calls and traps; a generated module that does not load is a generator bug.
@@ -47,8 +53,25 @@ void keep_module(const Options &o, const std::string &name, std::span<const uint
              static_cast<std::streamsize>(bytes.size()));
 }
 
+/// The module under limits too (--limits); false if a tier could not be made.
+bool check_limits(const Options &o, const std::string &name, std::span<const uint8_t> bytes,
+                  uint64_t seed, Tally &t) {
+  auto diff = compare_tiers_with_limits(bytes, seed, t.limited);
+  if (!diff) {
+    fmt::print(stderr, "wasm_tier_diff: {}: {}\n", name, diff.error().message);
+    return false;
+  }
+  if (*diff) {
+    ++t.divergent;
+    fmt::print("{}: {}\n", name, **diff);
+    keep_module(o, name, bytes);
+  }
+  return true;
+}
+
 /// One module through both tiers; false if a tier could not be made.
-bool check(const Options &o, const std::string &name, std::span<const uint8_t> bytes, Tally &t) {
+bool check(const Options &o, const std::string &name, std::span<const uint8_t> bytes, Tally &t,
+           uint64_t seed) {
   auto interp = observe(wasm::Tier::Interp, bytes);
   auto aot = interp ? observe(wasm::Tier::Aot, bytes) : interp;
   if (!aot) {
@@ -63,12 +86,14 @@ bool check(const Options &o, const std::string &name, std::span<const uint8_t> b
     keep_module(o, name, bytes);
     for (size_t i = 0; o.verbose && i < interp->lines.size() && i < aot->lines.size(); ++i)
       fmt::print("  {} | aot {}\n", interp->lines[i], aot->lines[i]);
+    return true;
   } else if (o.verbose) {
     fmt::print("{}: agree\n", name);
     for (const std::string &line : interp->lines)
       fmt::print("  {}\n", line);
   }
-  return true;
+  const bool loads = interp->lines.empty() || !interp->lines.front().starts_with("load: ");
+  return !o.limits || !loads || check_limits(o, name, bytes, seed, t);
 }
 
 std::vector<uint8_t> read_file(const std::string &path) {
@@ -79,14 +104,20 @@ std::vector<uint8_t> read_file(const std::string &path) {
 /// The given files, or the seeds; false if a tier could not be made.
 bool run_all(const Options &o, Tally &t) {
   for (const std::string &f : o.files)
-    if (!check(o, fs::path(f).filename().string(), read_file(f), t))
+    if (!check(o, fs::path(f).filename().string(), read_file(f), t, 1))
       return false;
-  for (uint64_t s = o.first; o.files.empty() && s < o.first + o.seeds; ++s) {
+  for (const std::string &f : o.choices) { // as wasm_tier_diff_fuzz runs its input
+    const std::vector<uint8_t> input = read_file(f);
+    const auto bytes = generate_module(input).bytes;
+    if (!check(o, fs::path(f).filename().string() + ".wasm", bytes, t, input.size()))
+      return false;
+  }
+  for (uint64_t s = o.first; o.files.empty() && o.choices.empty() && s < o.first + o.seeds; ++s) {
     const std::string name = fmt::format("seed{}.wasm", s);
     const auto bytes = generate_module(s).bytes;
     if (!o.write.empty())
       keep_module({.keep = o.write}, name, bytes);
-    if (!check(o, name, bytes, t))
+    if (!check(o, name, bytes, t, s))
       return false;
   }
   return true;
@@ -102,9 +133,15 @@ int main(int argc, char **argv) {
   app.add_option("--seeds", o.seeds, "number of generated modules (0 with FILEs)")
       ->capture_default_str();
   app.add_option("--first", o.first, "first seed")->capture_default_str();
+  app.add_flag("--limits", o.limits,
+               "also run each module under fuel budgets around each export's cost and call "
+               "depths 1-3");
   app.add_option("--keep", o.keep, "write modules whose tiers disagree into DIR");
   app.add_option("--write", o.write, "write every generated module into DIR (to read them)");
   app.add_flag("-v,--verbose", o.verbose, "print every module");
+  app.add_option("--choices", o.choices,
+                 "generate from these files' bytes as wasm_tier_diff_fuzz does (replays an input)")
+      ->check(CLI::ExistingFile);
   app.add_option("files", o.files, "module files to compare instead of generated ones")
       ->check(CLI::ExistingFile);
   try {
@@ -125,5 +162,8 @@ int main(int argc, char **argv) {
   fmt::print("wasm_tier_diff (interp vs aot): {} modules, {} calls ({} traps), {} modules diverge, "
              "{} do not load ({:.1f} s)\n",
              t.modules, t.calls, t.traps, t.divergent, t.unloadable, secs);
+  if (o.limits)
+    fmt::print("  under limits: {} runs, {} out of fuel, {} calls out of stack\n", t.limited.runs,
+               t.limited.fuel_traps, t.limited.depth_traps);
   return t.divergent == 0 && (t.unloadable == 0 || !o.files.empty()) ? 0 : 1;
 }
