@@ -27,7 +27,7 @@ std::optional<CodeOwner> owner_of(const Linkage &linkage, uintptr_t pc) {
   return std::nullopt;
 }
 
-/// Names the function (a wrapper's code is its function's: LLVM may inline one into it).
+/// Names the function (code in an entry wrapper counts as its function's; a thunk's as nobody's).
 Trap named(Trap trap, const std::optional<CodeOwner> &owner) {
   if (!owner || owner->sym.kind == CodeKind::Thunk)
     return trap;
@@ -43,15 +43,17 @@ Trap locate(Trap trap, const TrapSite &site, const Linkage *linkage) {
     return trap;
   if (!site.prologue)
     return named(std::move(trap), owner_of(*linkage, site.pc));
-  // Who called: a compiled function, or an entry wrapper (entered from the runtime: by compiled
-  // code of another instance through an import, or by the invoke itself).
+  // Who called: a compiled function, or the runtime through an entry wrapper (the return address
+  // is in the wrapper, or outside compiled code when the wrapper's call was a tail call): for an
+  // import, the compiled call recorded on the boundary; for the invoke itself, nobody.
   std::optional<CodeOwner> caller = owner_of(*linkage, site.caller);
   if (!caller || caller->sym.kind != CodeKind::Func)
     caller = site.outer_call ? owner_of(*linkage, site.outer_call) : std::nullopt;
   if (site.code == TrapCode::StackExhausted)
     return named(std::move(trap), caller);
-  // The interpreter does not check the interrupt flag at the entry of the function an invoke
-  // starts; it would trap at that function's first loop or call: named as the function.
+  // Fuel for the function an invoke starts is charged before its frame exists: no name. The
+  // interrupt flag is not checked there at all by the interpreter, which would trap at that
+  // function's first loop header (naming it) or callee; naming the function is the nearest.
   if (site.code == TrapCode::FuelExhausted && !caller)
     return trap;
   return named(std::move(trap), owner_of(*linkage, site.pc));
