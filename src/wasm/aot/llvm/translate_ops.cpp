@@ -91,6 +91,13 @@ bool LlvmEmitter::variable_op(const Instr &in) {
   case Opcode::SelectT: {
     llvm::Value *cond = m_b.CreateICmpNE(pop(), i32(0));
     llvm::Value *v2 = pop(), *v1 = pop();
+    // A load selected from must happen whatever is selected: the x86 backend folds a load that
+    // feeds only a select into an AVX-512 masked move, which does not fault when its lane is
+    // masked off, volatile or not (tests/diff/regressions/select_of_load.wat). A frozen value
+    // is no load to fold.
+    for (llvm::Value **v : {&v1, &v2})
+      if (llvm::isa<llvm::LoadInst>(*v))
+        *v = m_b.CreateFreeze(*v);
     push(m_b.CreateSelect(cond, v1, v2));
     return true;
   }
