@@ -18,6 +18,7 @@
 
 #include "common/parse_number.hpp"
 #include "common/unique_fd.hpp"
+#include "wasm/embed/compiler_sandbox.hpp"
 #include "wasm/embed/run_module.hpp"
 
 namespace isobox::wasm::embed {
@@ -60,11 +61,16 @@ bool write_all(int fd, const void *data, size_t size) {
   if ((kBoundAddressSpace && ::setrlimit(RLIMIT_AS, &as) != 0) ||
       ::setrlimit(RLIMIT_CPU, &cpu) != 0)
     ::_exit(2);
+  // The compiler is loaded while files can still be opened; then the child is confined before
+  // it reads a byte of the module.
   Result<aot::CompiledObject> compiled = [&]() -> Result<aot::CompiledObject> {
-    const auto validated = ISOBOX_TRY(load_module(module, name));
     if (auto loaded = aot::load_compiler(); !loaded)
       return make_error("{}: the compiler could not be loaded within {} MiB of address space: {}",
                         name, bounds.max_memory >> 20, loaded.error().message);
+    if (auto confined = confine_compiler(out); !confined)
+      return std::unexpected(
+          confined.error().wrap(fmt::format("{}: confining the compiler", name)));
+    const auto validated = ISOBOX_TRY(load_module(module, name));
     auto object = aot::compile_object(*validated, options);
     if (!object)
       return std::unexpected(object.error().wrap(name));
@@ -188,9 +194,11 @@ Result<aot::CompiledObject> compile_bounded(std::span<const uint8_t> module, std
     return make_error("{}", answer.substr(1));
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || answer.size() < 1 + sizeof(double) ||
       answer[0] != kOk) {
-    const std::string how = WIFSIGNALED(status)
-                                ? fmt::format("killed by signal {}", WTERMSIG(status))
-                                : fmt::format("exit status {}", WEXITSTATUS(status));
+    const std::string how =
+        !WIFSIGNALED(status)         ? fmt::format("exit status {}", WEXITSTATUS(status))
+        : WTERMSIG(status) == SIGSYS ? "killed by its seccomp filter: a system call outside the "
+                                       "compiler's allowlist"
+                                     : fmt::format("killed by signal {}", WTERMSIG(status));
     return make_error("{}: compilation failed ({}; bounded to {} MiB of address space)", name, how,
                       bounds.max_memory >> 20);
   }

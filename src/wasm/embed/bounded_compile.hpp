@@ -23,10 +23,11 @@ struct CompileBounds {
 Result<CompileBounds> compile_bounds_from_env();
 
 /// Validates and compiles `module` (named `name` in messages) in a forked child bounded by
-/// `bounds`; the object comes back over a pipe. A child that runs out of time is killed and
-/// reaped before this returns. Errors (one line): the module's own (invalid, not translatable),
-/// "compilation exceeded its time bound of N ms", "compilation failed (killed by signal 6;
-/// bounded to N MiB of address space)".
+/// `bounds` and confined (confine_compiler: nobody, no capabilities, only the answer pipe, no file
+/// system, a seccomp allowlist) before it reads the module; the object comes back over the pipe. A
+/// child that runs out of time is killed and reaped before this returns. Errors (one line): the
+/// module's own (invalid, not translatable), "compilation exceeded its time bound of N ms",
+/// "compilation failed (killed by signal 6; bounded to N MiB of address space)".
 Result<aot::CompiledObject> compile_bounded(std::span<const uint8_t> module, std::string_view name,
                                             const aot::CompileOptions &options,
                                             const CompileBounds &bounds);

@@ -32,30 +32,28 @@ std::optional<aot::CodeCache> open_cache(const CacheOptions &options, bool creat
   return std::nullopt;
 }
 
+/// Every compilation runs in a confined child (compiler_sandbox.hpp), never in this process: the
+/// caller's bounds, or the runtime's ($ISOBOX_COMPILE_MAX_MEMORY, $ISOBOX_COMPILE_TIMEOUT).
+Result<aot::CompiledObject> compile_confined(std::span<const uint8_t> module, std::string_view name,
+                                             const aot::CompileOptions &options,
+                                             const std::optional<CompileBounds> &bounds) {
+  const CompileBounds b = bounds ? *bounds : ISOBOX_TRY(compile_bounds_from_env());
+  return compile_bounded(module, name, options, b);
+}
+
 /// Compiles now; stores the object when there is a cache (a failure to store is a warning).
 Result<CodeChoice> compile_now(std::span<const uint8_t> module, std::string_view name,
                                const aot::CompileOptions &options,
                                std::shared_ptr<const ValidatedModule> validated,
                                const aot::CodeCache *cache, const aot::CodeKey &key,
                                const std::optional<CompileBounds> &bounds) {
-  Result<aot::CompiledObject> compiled;
-  if (bounds) {
-    compiled = compile_bounded(module, name, options, *bounds);
-    if (!compiled)
-      return std::unexpected(compiled.error());
-  } else {
-    if (!validated)
-      validated = ISOBOX_TRY(load_module(module, name));
-    compiled = aot::compile_object(*validated, options);
-    if (!compiled)
-      return std::unexpected(compiled.error().wrap(name));
-  }
-  log::debug("wasm aot: compiled {} in {:.1f} ms, {} bytes of object", name, compiled->compile_ms,
-             compiled->object.size());
+  auto compiled = ISOBOX_TRY(compile_confined(module, name, options, bounds));
+  log::debug("wasm aot: compiled {} in {:.1f} ms, {} bytes of object", name, compiled.compile_ms,
+             compiled.object.size());
   if (cache != nullptr)
-    if (auto r = cache->store(aot::Artifact{key, {}, compiled->object, compiled->compile_ms}); !r)
+    if (auto r = cache->store(aot::Artifact{key, {}, compiled.object, compiled.compile_ms}); !r)
       log::warn("wasm: code cache: {}", r.error().message);
-  return CodeChoice{Tier::Aot, std::move(compiled->object), "compiled", std::move(validated)};
+  return CodeChoice{Tier::Aot, std::move(compiled.object), "compiled", std::move(validated)};
 }
 
 } // namespace
@@ -104,11 +102,8 @@ Result<std::string> compile_to_cache(std::span<const uint8_t> module, std::strin
       cache_options.dir ? *cache_options.dir : ISOBOX_TRY(aot::default_cache_dir());
   const aot::CodeCache cache = ISOBOX_TRY(aot::CodeCache::open(dir, true));
   const aot::CodeKey key = aot::code_key(module, options);
-  const auto validated = ISOBOX_TRY(load_module(module, name));
-  auto compiled = aot::compile_object(*validated, options);
-  if (!compiled)
-    return std::unexpected(compiled.error().wrap(name));
-  ISOBOX_CHECK(cache.store(aot::Artifact{key, {}, compiled->object, compiled->compile_ms}));
+  const auto compiled = ISOBOX_TRY(compile_confined(module, name, options, cache_options.bounds));
+  ISOBOX_CHECK(cache.store(aot::Artifact{key, {}, compiled.object, compiled.compile_ms}));
   return cache.path_of(key);
 }
 
@@ -116,14 +111,11 @@ Result<std::string> compile_artifact(std::span<const uint8_t> module, std::strin
                                      const aot::CompileOptions &options) {
   if (!aot::available())
     return make_error("the aot tier is not built in");
-  const auto validated = ISOBOX_TRY(load_module(module, name));
-  auto compiled = aot::compile_object(*validated, options);
-  if (!compiled)
-    return std::unexpected(compiled.error().wrap(name));
+  auto compiled = ISOBOX_TRY(compile_confined(module, name, options, std::nullopt));
   const aot::Artifact artifact{aot::code_key(module, options),
                                {module.begin(), module.end()},
-                               std::move(compiled->object),
-                               compiled->compile_ms};
+                               std::move(compiled.object),
+                               compiled.compile_ms};
   return aot::serialize(artifact);
 }
 

@@ -21,8 +21,8 @@ namespace isobox::wasm::embed {
 struct CacheOptions {
   std::optional<std::string> dir; ///< --cache-dir; nullopt: aot::default_cache_dir()
   bool enabled = true;            ///< false: never read nor write the cache
-  /// Set: a compilation runs in a child process with these bounds (compile_bounded), not in
-  /// this process (a container runtime compiling a container's module).
+  /// A compilation always runs in a confined child (compile_bounded): with these bounds, or
+  /// unset, the runtime's (compile_bounds_from_env).
   std::optional<CompileBounds> bounds;
 };
 

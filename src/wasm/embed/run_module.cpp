@@ -162,7 +162,8 @@ Result<int> run_module(RunRequest req) {
   if (req.limits.timeout_ms)
     req.limits.store.interrupt = &interrupt;
   // --timeout counts from here. A compilation (`--tier aot` on a cache miss) cannot see the
-  // interrupt flag, so a watchdog of its own ends a slow one after the grace period; it is joined
+  // interrupt flag, so a watchdog of its own ends a slow one after the grace period (this
+  // process exits, the compiler child dies with it: its parent-death signal); it is joined
   // before Landlock, which confines only the calling thread and threads started after it.
   const auto started = std::chrono::steady_clock::now();
   std::optional<CodeChoice> chosen;
