@@ -14,8 +14,9 @@ python3 "$(dirname "$0")/slow_compile_module.py" "$tmp/m.wasm" 2000
 "$isobox" wasm compile --cache-dir "$tmp/cache" "$tmp/m.wasm" >/dev/null 2>"$tmp/err" 3<"$tmp/m.wasm" &
 parent=$!
 child=
-for _ in $(seq 200); do # up to 10 s for the child to confine itself
-  child=$(cat /proc/"$parent"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . | head -1)
+for _ in $(seq 100); do # up to 5 s (of its 9) for the child to load LLVM and confine itself
+  seen=$(cat /proc/"$parent"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . | head -1)
+  [[ -n $seen ]] && child=$seen
   [[ -n $child ]] && grep -q '^Seccomp:[[:space:]]*2$' /proc/"$child"/status 2>/dev/null && break
   sleep 0.05
 done
