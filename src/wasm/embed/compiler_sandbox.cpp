@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <span>
 #include <string>
@@ -70,11 +71,17 @@ Result<void> allow(scmp_filter_ctx ctx, std::string_view name) {
 }
 
 Result<void> close_all_but(int keep_fd) {
-  const unsigned keep = static_cast<unsigned>(keep_fd);
   // A sanitizer's report goes to stderr: those builds keep it.
-  const unsigned first = kSanitizerBuild && keep > 2 ? 3 : 0;
-  if ((keep > first && ::syscall(SYS_close_range, first, keep - 1, 0) != 0) ||
-      ::syscall(SYS_close_range, keep + 1, ~0U, 0) != 0)
+  const unsigned keep = static_cast<unsigned>(keep_fd);
+  const unsigned kept[2] = {kSanitizerBuild ? std::min(keep, 2u) : keep,
+                            kSanitizerBuild ? std::max(keep, 2u) : keep};
+  unsigned next = 0;
+  for (unsigned fd : kept) {
+    if (fd > next && ::syscall(SYS_close_range, next, fd - 1, 0) != 0)
+      return sys_error("close_range");
+    next = std::max(next, fd + 1);
+  }
+  if (::syscall(SYS_close_range, next, ~0U, 0) != 0)
     return sys_error("close_range");
   return {};
 }
